@@ -1,0 +1,136 @@
+"""The verdict types shared by the library, the API and the client.
+
+`Assessment.to_dict()` is the JSON contract in DESIGN.md; `Assessment.from_dict()`
+reads it back (the HTTP client uses it), so both sides speak one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Level = Literal["low", "medium", "high"]
+Locale = Literal["zh", "en"]
+Span = tuple[int, int]
+
+CATEGORIES: tuple[str, ...] = (
+    "contact_diversion",
+    "guaranteed_returns",
+    "wealth_story",
+    "copy_trading",
+    "leverage",
+    "exchange_referral",
+    "paid_resource",
+    "job_lure",
+    "urgency",
+    "recovery_scam",
+    "giveaway",
+)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One rule or extractor that fired, with the text that made it fire.
+
+    `spans` are `[start, end)` code-point offsets into the text as submitted, and
+    `evidence[i]` is exactly `text[spans[i][0]:spans[i][1]]`.
+    """
+
+    rule: str
+    category: str
+    weight: float
+    message: str
+    spans: list[Span] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "weight": self.weight,
+            "message": self.message,
+            "spans": [list(s) for s in self.spans],
+            "evidence": list(self.evidence),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Signal:
+        return cls(
+            rule=data["rule"],
+            category=data["category"],
+            weight=float(data["weight"]),
+            message=data["message"],
+            spans=[(int(s[0]), int(s[1])) for s in data.get("spans", [])],
+            evidence=list(data.get("evidence", [])),
+        )
+
+
+@dataclass(frozen=True)
+class ContextSignal:
+    """A cue that the post warns about or reports on scams; it lowers the score."""
+
+    rule: str
+    message: str
+    spans: list[Span] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    weight: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "message": self.message,
+            "spans": [list(s) for s in self.spans],
+            "evidence": list(self.evidence),
+            "weight": self.weight,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ContextSignal:
+        return cls(
+            rule=data["rule"],
+            message=data["message"],
+            spans=[(int(s[0]), int(s[1])) for s in data.get("spans", [])],
+            evidence=list(data.get("evidence", [])),
+            weight=float(data.get("weight", 0.0)),
+        )
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How risky a post is and why.
+
+    `score` is in [0, 1] and behaves like a probability of "investment-scam
+    solicitation"; `level` is `score` cut by the scorer's thresholds.
+    `categories` maps each category that fired to its strength in [0, 1].
+    """
+
+    score: float
+    level: Level
+    language: str
+    categories: dict[str, float]
+    signals: list[Signal]
+    context: list[ContextSignal]
+    version: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "level": self.level,
+            "language": self.language,
+            "categories": dict(self.categories),
+            "signals": [s.to_dict() for s in self.signals],
+            "context": [c.to_dict() for c in self.context],
+            "version": dict(self.version),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Assessment:
+        return cls(
+            score=float(data["score"]),
+            level=data["level"],
+            language=data["language"],
+            categories={k: float(v) for k, v in data.get("categories", {}).items()},
+            signals=[Signal.from_dict(s) for s in data.get("signals", [])],
+            context=[ContextSignal.from_dict(c) for c in data.get("context", [])],
+            version=dict(data.get("version", {})),
+        )
