@@ -1,0 +1,208 @@
+"""Extractors: signals that need structure, not just phrases.
+
+Each extractor is a small class that finds spans in normalized text. What it is
+called, its category, weight, messages and examples live in `rules/extractors.toml`
+(keyed by the extractor's `id`), like any other rule, so they can be tuned and
+listed without touching code. Register a new one by adding it to `EXTRACTORS`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Protocol
+
+from warnlib.numbers import Amount, find_amounts
+
+Span = tuple[int, int]
+
+
+class Extractor(Protocol):
+    id: ClassVar[str]
+
+    def extract(self, text: str) -> list[Span]:
+        """Spans of normalized `text` that show the signal; empty if it is absent."""
+        ...
+
+
+_HANDLE = r"(@[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d)"
+_NAMED_HANDLE = r"([a-z][a-z0-9_.\-]{3,30})"
+
+
+class ContactHandle:
+    """A concrete private-channel id: `微信:coin_2024`, `qq 123456`, `t.me/xyz`, `telegram @xyz`."""
+
+    id = "extract.contact_handle"
+    _app = r"(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![a-z])v)"
+    _patterns = (
+        re.compile(_app + r"(?:号|群|号码|id)?\s{0,2}[:=]\s{0,2}" + _NAMED_HANDLE),
+        re.compile(r"(?:微信|qq|电报|wechat|whatsapp|telegram)(?:号|群|号码|id)?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE),
+        re.compile(r"(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}"),
+    )
+    _not_handles = frozenset({"group", "chat", "channel", "link", "below", "profile", "bio"})
+
+    def extract(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        for pattern in self._patterns:
+            for match in pattern.finditer(text):
+                if match.lastindex and match.group(match.lastindex) in self._not_handles:
+                    continue
+                spans.append(match.span())
+        return spans
+
+
+def _near(amounts: list[Amount], first: Amount, max_gap: int) -> list[Amount]:
+    return [a for a in amounts if a is not first and abs(a.start - first.start) <= max_gap]
+
+
+class MoneyGrowth:
+    """A small stake turned into a fortune: `从3000块开始…24万`, `5,000 into 1 million`."""
+
+    id = "extract.money_growth"
+    min_ratio = 5.0
+    min_result = 10_000
+    _start_before = re.compile(r"(?:从|本金|只用|用了|拿|with|from|turned|started with|only)\s{0,2}[$¥]?$")
+    _start_after = re.compile(r"^\s{0,2}(?:块|元|u|刀|美金|usdt|dollars?|bucks)?\s{0,2}(?:本金|开始|起步|起家|入金|into|to start|起)")
+    _connector = re.compile(r"^\s{0,2}(?:块|元|u|刀|美金|usdt)?\s{0,2}(?:->|→|到|变成|变|滚到|翻到|做到|into|to)\s{0,3}[$¥]?\s{0,2}$")
+
+    def extract(self, text: str) -> list[Span]:
+        amounts = find_amounts(text)
+        for index, stake in enumerate(amounts):
+            if stake.value < 50:
+                continue
+            before = text[max(0, stake.start - 12) : stake.start]
+            after = text[stake.end : stake.end + 12]
+            is_stake = bool(self._start_before.search(before) or self._start_after.match(after))
+            if is_stake:
+                for result in _near(amounts, stake, 60):
+                    if result.value >= max(self.min_ratio * stake.value, self.min_result):
+                        return [(stake.start, stake.end), (result.start, result.end)]
+            if index + 1 < len(amounts):
+                result = amounts[index + 1]
+                between = text[stake.end : result.start]
+                if self._connector.match(between) and result.value >= max(
+                    self.min_ratio * stake.value, self.min_result
+                ):
+                    return [(stake.start, result.end)]
+        return []
+
+
+class ReturnRate:
+    """A periodic return: `日息1.5%`, `月收益稳定在30%`, `3% daily`, `40% a month`."""
+
+    id = "extract.return_rate"
+    # Lowest rate per period that no honest product promises.
+    _thresholds: ClassVar[dict[str, float]] = {"day": 0.3, "week": 2.0, "month": 5.0, "year": 25.0}
+    _periods: ClassVar[dict[str, str]] = {
+        "日": "day", "每天": "day", "每日": "day", "天": "day", "daily": "day", "a day": "day",
+        "per day": "day", "every day": "day", "周": "week", "每周": "week", "一周": "week",
+        "weekly": "week", "a week": "week", "per week": "week", "月": "month", "每月": "month",
+        "每个月": "month", "一个月": "month", "monthly": "month", "a month": "month",
+        "per month": "month", "年": "year", "年化": "year", "每年": "year", "annually": "year",
+        "a year": "year", "per year": "year", "apy": "year", "apr": "year",
+    }
+    _filler = r"(?:收益率|收益|利息|息|回报率|回报|盈利|利润|赚|化|率|稳定在|稳定|高达|达到|约|有|能|可|平均|至少|都|在|:|,|\s)"
+    _rate = r"(\d{1,3}(?:\.\d{1,2})?)(?:\s{0,1}[-~到至]\s{0,1}\d{1,3}(?:\.\d{1,2})?)?\s{0,1}%"
+    _cn = re.compile(r"(每个月|一个月|年化|每天|每日|每周|一周|每月|每年|日|周|月|年|天)" + _filler + r"{1,6}" + _rate)
+    _en_after = re.compile(_rate + r"\s{0,3}(?:returns?\s{0,2}|profits?\s{0,2}|roi\s{0,2}|gains?\s{0,2})?(daily|a day|per day|every day|weekly|a week|per week|monthly|a month|per month|annually|a year|per year|apy|apr)(?![a-z])")
+    _en_before = re.compile(r"(daily|weekly|monthly)\s{1,2}(?:returns?|profits?|roi|gains?)\s{1,2}(?:of\s{1,2}|up to\s{1,2}|at\s{1,2})?" + _rate)
+
+    def extract(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        for pattern, period_group, rate_group in ((self._cn, 1, 2), (self._en_after, 2, 1), (self._en_before, 1, 2)):
+            for match in pattern.finditer(text):
+                period = self._periods[match.group(period_group)]
+                if float(match.group(rate_group)) >= self._thresholds[period]:
+                    spans.append(match.span())
+        return spans
+
+
+class IncomeClaim:
+    """Earnings per period: `日赚500-1000`, `月入5位数`, `年入百万`, `earn $5k a month`."""
+
+    id = "extract.income_claim"
+    _thresholds: ClassVar[dict[str, float]] = {"day": 300, "week": 2_000, "month": 10_000, "year": 500_000}
+    _cn_periods: ClassVar[dict[str, str]] = {
+        "日赚": "day", "日入": "day", "日收": "day", "日进": "day", "每天赚": "day", "一天赚": "day",
+        "天赚": "day", "每天收入": "day", "周赚": "week", "一周赚": "week", "月入": "month",
+        "月赚": "month", "月收入": "month", "一个月赚": "month", "每月赚": "month",
+        "年入": "year", "年赚": "year", "年薪": "year", "年收入": "year",
+    }
+    _cn = re.compile(r"(每天收入|一个月赚|日赚|日入|日收|日进|每天赚|一天赚|天赚|周赚|一周赚|月入|月赚|月收入|每月赚|年入|年赚|年薪|年收入)\s{0,2}(?:轻松|稳定|至少|超过|过|破)?\s{0,2}")
+    _digits_word = re.compile(r"^([五六七八九]|[5-9])位数")
+    _en = re.compile(r"(?:make|earn|making|earning|made|earned|profit|profiting)\s{1,3}(?:up to\s{1,2}|over\s{1,2})?\$?")
+    _en_period = re.compile(r"^(?:\s{0,2}[-~to]{1,2}\s{0,2}\$?[\d.,]{1,9}[km]?)?\s{0,2}(?:usd|dollars?)?\s{0,2}(?:a|per|every|each|/)\s{0,2}(day|week|month|year)")
+    _en_periods: ClassVar[dict[str, str]] = {"day": "day", "week": "week", "month": "month", "year": "year"}
+
+    def extract(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        amounts = find_amounts(text)
+        by_start = {a.start: a for a in amounts}
+        for match in self._cn.finditer(text):
+            period = self._cn_periods[match.group(1)]
+            digits = self._digits_word.match(text[match.end() : match.end() + 4])
+            if digits:
+                spans.append((match.start(), match.end() + digits.end()))
+                continue
+            amount = by_start.get(match.end())
+            if amount and amount.value >= self._thresholds[period]:
+                spans.append((match.start(), amount.end))
+        for match in self._en.finditer(text):
+            amount = by_start.get(match.end())
+            if amount is None:
+                continue
+            tail = self._en_period.match(text[amount.end : amount.end + 30])
+            if tail and amount.value >= self._thresholds[self._en_periods[tail.group(1)]]:
+                spans.append((match.start(), amount.end + tail.end()))
+        return spans
+
+
+class Leverage:
+    """High leverage: `50倍多单`, `开了100倍`, `100x long`, `leverage up to 125x`."""
+
+    id = "extract.leverage"
+    min_multiple = 5
+    _after = re.compile(r"(\d{1,3})\s{0,1}(?:倍|x)\s{0,2}(?:杠杆|多单|空单|合约|做多|做空|开多|开空|leverage|long|short|lev)(?![a-z])")
+    _before = re.compile(r"(?:杠杆|合约|开了|开|leverage|lev)\s{0,4}(?:up to\s{0,2}|开到|加到|上)?(\d{1,3})\s{0,1}(?:倍|x)(?![a-z])")
+
+    def extract(self, text: str) -> list[Span]:
+        return [
+            m.span()
+            for pattern in (self._after, self._before)
+            for m in pattern.finditer(text)
+            if int(m.group(1)) >= self.min_multiple
+        ]
+
+
+class ResourcePrice:
+    """A price next to a trading resource: `原价398…只要59.9`, `signals room for just $39`."""
+
+    id = "extract.resource_price"
+    _price = re.compile(
+        r"(?:[$¥]\s{0,1}|(?:原价|特惠|只要|仅需|售价|现价|限时|优惠价|价格|入群费|会员费)\s{0,2})(\d{1,4}(?:\.\d{1,2})?)(?![\d.])"
+        r"|(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s{0,1}(?:元|块|rmb|usd|dollars?|bucks)(?![a-z])"
+    )
+    _resource = re.compile(
+        r"手册|资料|课程|教程|秘籍|社群|会员|内参|指标|策略|信号|喊单|带单|vip|course|blueprint|e-?book|signals?|membership|masterclass|playbook|mentorship|group"
+    )
+    window = 30
+
+    def extract(self, text: str) -> list[Span]:
+        for match in self._price.finditer(text):
+            value = float(match.group(1) or match.group(2))
+            if not 5 <= value <= 2000:
+                continue
+            lo, hi = max(0, match.start() - self.window), match.end() + self.window
+            resource = self._resource.search(text, lo, hi)
+            if resource:
+                return [match.span(), resource.span()]
+        return []
+
+
+EXTRACTORS: tuple[type[Extractor], ...] = (
+    ContactHandle,
+    MoneyGrowth,
+    ReturnRate,
+    IncomeClaim,
+    Leverage,
+    ResourcePrice,
+)

@@ -1,0 +1,201 @@
+"""Normalization that undoes the tricks scam posts use to dodge keyword filters.
+
+Every step keeps an offset map, so a match found in the normalized text points
+back to the exact characters of the text as submitted (`NormalizedText.to_original`).
+
+Steps, in order:
+1. per character: Unicode NFKC (full-width -> half-width), case folding,
+   traditional -> simplified Chinese (OpenCC's character table), zero-width,
+   control and variation-selector characters removed;
+2. separators inside words collapsed (`带 单`, `带-单`, `c.r.y.p.t.o`, `he 约`);
+3. look-alike spellings folded to one canonical form (`薇信` -> `微信`, `🐧` -> `qq`,
+   `纸飞机` -> `电报`, `dai单` -> `带单`), from the data file `rules/lookalikes.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from warnlib._toml import load_toml_text
+
+# CJK ideographs (basic + extension A + compatibility) - the script whose words have no spaces.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = f"[{CJK}]"
+
+# Characters people put between the letters of a word to break keyword filters.
+_SEPARATORS = r"[\s\-.*_|/·~•`'\"^+=]"
+
+_SEPARATED_CJK = re.compile(f"(?<={_CJK_CHAR}){_SEPARATORS}{{1,4}}(?={_CJK_CHAR})")
+# A lone pinyin syllable or letter glued to Chinese with a space: `he 约`, `v 我`.
+_SPACE_CJK_LATIN = re.compile(f"(?<={_CJK_CHAR})[ \t]{{1,4}}(?=[a-z0-9])|(?<=[a-z0-9])[ \t]{{1,4}}(?={_CJK_CHAR})")
+# Three or more single letters/digits separated by one separator each: c.r.y.p.t.o, u s d t.
+# The separator must repeat (backreference), so "c.r.y.p.t.o 1.2" stays two tokens.
+_SPELLED_OUT = re.compile(r"(?<![a-z0-9])[a-z0-9]([\s\-.*_|/·~•])(?:[a-z0-9]\1){1,40}[a-z0-9](?![a-z0-9])")
+_SPELLED_OUT_SEPARATOR = re.compile(r"[\s\-.*_|/·~•]")
+_DIGIT_DOT_DIGIT = re.compile(r"^\d[.]\d")
+
+_DROP_CATEGORIES = {"Cf", "Cc", "Co", "Cs"}
+_KEEP_AS_SPACE = {"\n", "\t", "\r", "\u2028", "\u2029"}
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """The normalized form of `original`, with per-character source offsets.
+
+    `starts[i]`/`ends[i]` give the `[start, end)` range of `original` that produced
+    normalized character `i`.
+    """
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a `[start, end)` span of `text` to the span of `original` it came from."""
+        if not self.text:
+            return (0, 0)
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return (pos, pos)
+        return (self.starts[start], self.ends[end - 1])
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> dict[str, str]:
+    import opencc
+
+    table: dict[str, str] = {}
+    path = resources.files(opencc) / "dictionary" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if len(source) == 1 and targets:
+            table[source] = targets.split(" ")[0]
+    return table
+
+
+_char_cache: dict[str, str] = {}
+_char_cache_lock = threading.Lock()
+
+
+def _fold_char(char: str) -> str:
+    """What one original character becomes: '' to drop it, or one or more characters."""
+    folded = _char_cache.get(char)
+    if folded is not None:
+        return folded
+    if char in _KEEP_AS_SPACE:
+        folded = " "
+    elif unicodedata.category(char) in _DROP_CATEGORIES or "\ufe00" <= char <= "\ufe0f":
+        folded = ""
+    else:
+        t2s = _traditional_to_simplified()
+        folded = "".join(t2s.get(c, c) for c in unicodedata.normalize("NFKC", char).casefold())
+        folded = "".join(c for c in folded if unicodedata.category(c) not in _DROP_CATEGORIES)
+    with _char_cache_lock:
+        if len(_char_cache) < 200_000:  # hostile input must not grow the cache without bound
+            _char_cache[char] = folded
+    return folded
+
+
+def _map_chars(original: str) -> tuple[str, list[int], list[int]]:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, char in enumerate(original):
+        folded = _fold_char(char) if not ("a" <= char <= "z" or char == " ") else char
+        for piece in folded:
+            out.append(piece)
+            starts.append(index)
+            ends.append(index + 1)
+    return "".join(out), starts, ends
+
+
+def _rewrite(
+    text: str,
+    starts: list[int],
+    ends: list[int],
+    pattern: re.Pattern[str],
+    replace: Callable[[re.Match[str]], str],
+) -> tuple[str, list[int], list[int]]:
+    """Apply `pattern.sub(replace)` and carry the offset map along.
+
+    Characters of a replacement all map to the whole original range the match covered.
+    """
+    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    last = 0
+    for match in pattern.finditer(text):
+        replacement = replace(match)
+        start, end = match.span()
+        if replacement == match.group(0):
+            continue
+        out.append(text[last:start])
+        new_starts.extend(starts[last:start])
+        new_ends.extend(ends[last:start])
+        if replacement:
+            source_start, source_end = starts[start], ends[end - 1]
+            out.append(replacement)
+            new_starts.extend([source_start] * len(replacement))
+            new_ends.extend([source_end] * len(replacement))
+        last = end
+    if last == 0 and not out:
+        return text, starts, ends
+    out.append(text[last:])
+    new_starts.extend(starts[last:])
+    new_ends.extend(ends[last:])
+    return "".join(out), new_starts, new_ends
+
+
+def _collapse_spelled_out(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if _DIGIT_DOT_DIGIT.match(token) and token.count(".") == len(_SPELLED_OUT_SEPARATOR.findall(token)):
+        return token  # a version number or date like 1.2.3, not a spelled-out word
+    if " " in token and not any(c.isdigit() for c in token) and len(token) <= 5:
+        return token  # "a b c" style lists of two or three letters in prose
+    return _SPELLED_OUT_SEPARATOR.sub("", token)
+
+
+@dataclass(frozen=True)
+class _FoldTable:
+    pattern: re.Pattern[str] | None
+    targets: dict[str, str]
+    regex_folds: tuple[tuple[re.Pattern[str], str], ...]
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> _FoldTable:
+    data = load_toml_text(resources.files("warnlib.rules").joinpath("lookalikes.toml").read_text("utf-8"))
+    targets: dict[str, str] = {}
+    regex_folds: list[tuple[re.Pattern[str], str]] = []
+    for entry in data.get("fold", []):
+        canonical = entry["to"]
+        for variant in entry.get("from", []):
+            key, _, _ = _map_chars(variant)
+            targets[key] = canonical
+        for regex in entry.get("patterns", []):
+            regex_folds.append((re.compile(regex), canonical))
+    alternation = "|".join(re.escape(k) for k in sorted(targets, key=len, reverse=True))
+    return _FoldTable(re.compile(alternation) if alternation else None, targets, tuple(regex_folds))
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalize `text` for matching; see the module docstring for the steps."""
+    folded, starts, ends = _map_chars(text)
+    folded, starts, ends = _rewrite(folded, starts, ends, _SEPARATED_CJK, lambda m: "")
+    folded, starts, ends = _rewrite(folded, starts, ends, _SPACE_CJK_LATIN, lambda m: "")
+    folded, starts, ends = _rewrite(folded, starts, ends, _SPELLED_OUT, _collapse_spelled_out)
+    table = _fold_table()
+    for regex, canonical in table.regex_folds:
+        folded, starts, ends = _rewrite(folded, starts, ends, regex, lambda m, c=canonical: c)
+    if table.pattern is not None:
+        folded, starts, ends = _rewrite(
+            folded, starts, ends, table.pattern, lambda m: table.targets[m.group(0)]
+        )
+    return NormalizedText(text, folded, tuple(starts), tuple(ends))

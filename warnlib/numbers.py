@@ -1,0 +1,69 @@
+"""Reading amounts written the many ways posts write them: 5k, 5w, 100w, 3万, 一百万, $1.5m.
+
+All patterns here are bounded; `find_amounts` runs in linear time on any input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ARABIC = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:,\d{3}){1,4}|\d{1,12}(?:\.\d{1,4})?)\s{0,1}"
+    r"(千万|百万|亿|万|千|百|k|w|m|million|mil|thousand|grand)?(?![a-z])"
+)
+_CHINESE = re.compile(r"[零一二两三四五六七八九十百千万亿]{1,10}")
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_SUFFIX = {
+    "千万": 10_000_000, "百万": 1_000_000, "亿": 100_000_000, "万": 10_000, "w": 10_000,
+    "千": 1_000, "百": 100, "k": 1_000, "thousand": 1_000, "grand": 1_000,
+    "m": 1_000_000, "million": 1_000_000, "mil": 1_000_000,
+}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number found in normalized text: `value` at `[start, end)`."""
+
+    start: int
+    end: int
+    value: float
+
+
+def parse_chinese_number(text: str) -> float | None:
+    """'一百万' -> 1000000, '三千' -> 3000, '十' -> 10, '百万' -> 1000000; None if not a number."""
+    if not text or any(c not in _CN_DIGITS and c not in _CN_SMALL_UNITS and c not in _CN_BIG_UNITS for c in text):
+        return None
+    total = 0.0
+    section = 0.0
+    digit: float | None = None
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        elif char in _CN_SMALL_UNITS:
+            section += (1 if digit is None else digit) * _CN_SMALL_UNITS[char]
+            digit = None
+        else:
+            section += digit or 0
+            base = section or 1
+            total = (total + base) * _CN_BIG_UNITS[char] if char == "亿" else total + base * _CN_BIG_UNITS[char]
+            section, digit = 0.0, None
+    return total + section + (digit or 0)
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every amount in `text` (normalized: lower case, half-width), in order of position."""
+    found: list[Amount] = []
+    for match in _ARABIC.finditer(text):
+        number = float(match.group(1).replace(",", ""))
+        suffix = match.group(2)
+        found.append(Amount(match.start(), match.end(), number * _SUFFIX[suffix] if suffix else number))
+    for match in _CHINESE.finditer(text):
+        value = parse_chinese_number(match.group(0))
+        # A lone unit character ("万", "千") is a word, not a number.
+        if value is not None and (len(match.group(0)) > 1 or match.group(0) in _CN_DIGITS):
+            found.append(Amount(match.start(), match.end(), value))
+    found.sort(key=lambda a: a.start)
+    return found

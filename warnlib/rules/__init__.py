@@ -1,0 +1,246 @@
+"""Rule packs: what counts as a scam signal, as readable TOML data.
+
+A pack file looks like::
+
+    [pack]
+    name = "zh"
+    version = "2026.11.0"
+    description = "Chinese investment-scam solicitations"
+
+    [[rules]]
+    id = "zh.copy_trading.lead"
+    category = "copy_trading"          # or "context" for cues that lower the score
+    weight = 2.0
+    messages = { zh = "提到带单/跟单", en = "Mentions copy trading" }
+    phrases = ["带单", "跟单"]         # literal, matched after normalization
+    patterns = ['跟(着|对)老师']        # regular expressions over normalized text
+    limits_context = false             # true: a warning word cannot cancel this signal
+    examples.match = ["老师每天带单"]
+    examples.no_match = ["带单位证明"]
+
+Phrases and patterns are matched against `warnlib.normalize` output: lower case,
+half-width, simplified Chinese, look-alikes folded. Phrases made of Latin letters
+match whole words only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from warnlib._toml import TOMLDecodeError, load_toml_text
+from warnlib.types import CATEGORIES
+
+CONTEXT = "context"
+_VALID_CATEGORIES = {*CATEGORIES, CONTEXT}
+# Nested repeats such as (a+)+ or (.*)* backtrack catastrophically; packs may not use them.
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
+_OPEN_REPEAT = re.compile(r"(?<!\\)\.[+*]")
+_LATIN = re.compile(r"[a-z0-9]")
+
+BUILTIN_PACKS = ("zh", "en", "context")
+
+
+class RuleError(ValueError):
+    """A rule pack or allow-list file is malformed; the message names the file and rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One data-defined signal: phrases and patterns that, found in a post, add `weight`."""
+
+    id: str
+    category: str
+    weight: float
+    messages: dict[str, str]
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    limits_context: bool = False
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+    pack: str = ""
+    regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_context(self) -> bool:
+        return self.category == CONTEXT
+
+    def message(self, locale: str) -> str:
+        return self.messages.get(locale) or self.messages.get("en") or self.id
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.regex is None:
+            return iter(())
+        return self.regex.finditer(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "weight": self.weight,
+            "messages": dict(self.messages),
+            "pack": self.pack,
+            "limits_context": self.limits_context,
+        }
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """A named, versioned list of rules loaded from one TOML file."""
+
+    name: str
+    version: str
+    description: str
+    rules: tuple[Rule, ...]
+    source: str = ""
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def _phrase_regex(phrase: str) -> str:
+    escaped = re.escape(phrase)
+    # Latin words match whole words only: "line" must not fire inside "online".
+    if _LATIN.match(phrase[:1]):
+        escaped = f"(?<![a-z0-9]){escaped}"
+    if _LATIN.match(phrase[-1:]):
+        escaped = f"{escaped}(?![a-z0-9])"
+    return escaped
+
+
+def check_pattern_safety(pattern: str) -> None:
+    """Reject regex shapes that can backtrack catastrophically on hostile input."""
+    if _NESTED_REPEAT.search(pattern):
+        raise RuleError(f"pattern {pattern!r} nests repeats; bound the inner repeat instead")
+    if _OPEN_REPEAT.search(pattern):
+        raise RuleError(f"pattern {pattern!r} uses an open-ended .* or .+; use .{{0,N}}")
+
+
+def _compile(rule_id: str, phrases: Iterable[str], patterns: Iterable[str]) -> re.Pattern[str] | None:
+    from warnlib.normalize import normalize
+
+    parts: list[str] = []
+    for phrase in phrases:
+        normalized = normalize(phrase).text.strip()
+        if normalized:
+            parts.append(_phrase_regex(normalized))
+    for pattern in patterns:
+        check_pattern_safety(pattern)
+        parts.append(f"(?:{pattern})")
+    if not parts:
+        return None
+    try:
+        return re.compile("|".join(parts))
+    except re.error as exc:
+        raise RuleError(f"rule {rule_id}: bad pattern: {exc}") from exc
+
+
+def _str_tuple(value: Any, what: str, rule_id: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"rule {rule_id}: {what} must be a list of strings")
+    return tuple(value)
+
+
+def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise RuleError(f"{source}: every rule needs a string id")
+    category = raw.get("category")
+    if category not in _VALID_CATEGORIES:
+        raise RuleError(f"{source}: rule {rule_id}: unknown category {category!r}")
+    weight = raw.get("weight")
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0 < weight <= 10:
+        raise RuleError(f"{source}: rule {rule_id}: weight must be a number in (0, 10]")
+    messages = raw.get("messages")
+    if not isinstance(messages, dict) or not {"zh", "en"} <= messages.keys():
+        raise RuleError(f"{source}: rule {rule_id}: messages needs both zh and en")
+    phrases = _str_tuple(raw.get("phrases"), "phrases", rule_id)
+    patterns = _str_tuple(raw.get("patterns"), "patterns", rule_id)
+    examples = raw.get("examples", {})
+    return Rule(
+        id=rule_id,
+        category=category,
+        weight=float(weight),
+        messages={k: str(v) for k, v in messages.items()},
+        phrases=phrases,
+        patterns=patterns,
+        limits_context=bool(raw.get("limits_context", False)),
+        examples_match=_str_tuple(examples.get("match"), "examples.match", rule_id),
+        examples_no_match=_str_tuple(examples.get("no_match"), "examples.no_match", rule_id),
+        pack=pack,
+        regex=_compile(f"{source}: {rule_id}", phrases, patterns),
+    )
+
+
+def parse_pack(text: str, *, source: str = "<string>", require_matchers: bool = True) -> RulePack:
+    """Parse a rule pack from TOML text; raises `RuleError` with the file and rule at fault."""
+    try:
+        data = load_toml_text(text)
+    except TOMLDecodeError as exc:
+        raise RuleError(f"{source}: not valid TOML: {exc}") from exc
+    header = data.get("pack", {})
+    name = str(header.get("name") or Path(source).stem)
+    rules = tuple(_parse_rule(raw, name, source) for raw in data.get("rules", []))
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(f"{source}: duplicate rule id {rule.id}")
+        seen.add(rule.id)
+        if require_matchers and rule.regex is None:
+            raise RuleError(f"{source}: rule {rule.id} has no phrases or patterns")
+    return RulePack(
+        name=name,
+        version=str(header.get("version", "0")),
+        description=str(header.get("description", "")),
+        rules=rules,
+        source=source,
+    )
+
+
+def load_rules(path: str | Path) -> RulePack:
+    """Load one rule pack from a TOML file (see this module's docstring for the format).
+
+    >>> pack = load_rules("my-rules.toml")            # doctest: +SKIP
+    >>> scorer = warnlib.Scorer(rule_paths=["my-rules.toml"])  # doctest: +SKIP
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"cannot read rule pack {file}: {exc}") from exc
+    return parse_pack(text, source=str(file))
+
+
+def load_builtin(name: str, *, require_matchers: bool = True) -> RulePack:
+    text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return parse_pack(text, source=f"warnlib/rules/{name}.toml", require_matchers=require_matchers)
+
+
+def load_allow_list(path: str | Path) -> list[str]:
+    """Read an allow-list: one phrase per line (`#` starts a comment), or TOML `phrases = [...]`.
+
+    Signals whose evidence lies inside an allow-listed phrase are dropped, e.g. your
+    own customer-service WeChat id or a trusted broker's name.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"cannot read allow-list {file}: {exc}") from exc
+    if file.suffix == ".toml":
+        try:
+            phrases = load_toml_text(text).get("phrases", [])
+        except TOMLDecodeError as exc:
+            raise RuleError(f"{file}: not valid TOML: {exc}") from exc
+        return list(_str_tuple(phrases, "phrases", str(file)))
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
