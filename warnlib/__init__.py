@@ -32,11 +32,11 @@ __all__ = [
     "RulePack",
     "Scorer",
     "Signal",
-    "Thresholds",
     "TextTooLongError",
+    "Thresholds",
+    "__version__",
     "load_rules",
     "score",
-    "__version__",
 ]
 
 if TYPE_CHECKING:

@@ -1,11 +1,11 @@
 """The `warnlib` command: score, scan, eval, rules, serve.
 
-    warnlib score "跟着老师做合约，加薇：coin888"     # human-readable verdict
-    echo "..." | warnlib score - --json               # the Assessment as JSON
-    warnlib scan posts.jsonl -o scored.jsonl          # score a file, with progress
-    warnlib eval labeled.jsonl [--by channel]         # precision, recall, AUC, ...
-    warnlib rules                                     # list the loaded rules
-    warnlib serve [--host H] [--port P] [--config F]  # run the HTTP API
+warnlib score "跟着老师做合约，加薇：coin888"     # human-readable verdict
+echo "..." | warnlib score - --json               # the Assessment as JSON
+warnlib scan posts.jsonl -o scored.jsonl          # score a file, with progress
+warnlib eval labeled.jsonl [--by channel]         # precision, recall, AUC, ...
+warnlib rules                                     # list the loaded rules
+warnlib serve [--host H] [--port P] [--config F]  # run the HTTP API
 """
 
 from __future__ import annotations
@@ -93,7 +93,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with source.open(encoding="utf-8") as handle:
-            for number, raw in enumerate(tqdm(handle, total=total_lines, unit="post", file=sys.stderr, disable=args.quiet), 1):
+            for number, raw in enumerate(
+                tqdm(handle, total=total_lines, unit="post", file=sys.stderr, disable=args.quiet), 1
+            ):
                 if not raw.strip():
                     continue
                 row: dict[str, Any]
@@ -133,7 +135,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     auc = f"{report.roc_auc:.3f}" if report.roc_auc is not None else "n/a"
     print(f"posts {report.total} (scam {report.positives}, benign {report.negatives}); flagged = medium or high")
     print(f"precision {report.precision:.3f}  recall {report.recall:.3f}  F1 {report.f1:.3f}  ROC-AUC {auc}")
-    print(f"confusion: TP {report.true_positives}  FP {report.false_positives}  TN {report.true_negatives}  FN {report.false_negatives}")
+    print(
+        f"confusion: TP {report.true_positives}  FP {report.false_positives}  "
+        f"TN {report.true_negatives}  FN {report.false_negatives}"
+    )
     for label, name in (("1", "scam"), ("0", "benign")):
         counts = report.levels[label]
         print(f"{name:>6} levels: high {counts['high']}  medium {counts['medium']}  low {counts['low']}")

@@ -136,7 +136,8 @@ def evaluate(scorer: Scorer, rows: Iterable[LabeledRow | dict[str, Any]], *, loc
         roc_auc=round(auc, 4) if auc is not None else None,
         levels=levels,
         recall_by_group={
-            g: {"n": len(v), "flagged": sum(v), "recall": _ratio(sum(v), len(v))} for g, v in sorted(by_group_pos.items())
+            g: {"n": len(v), "flagged": sum(v), "recall": _ratio(sum(v), len(v))}
+            for g, v in sorted(by_group_pos.items())
         },
         false_positives_by_group={
             g: {"n": len(v), "flagged": sum(v), "rate": _ratio(sum(v), len(v))} for g, v in sorted(by_group_neg.items())
@@ -144,4 +145,3 @@ def evaluate(scorer: Scorer, rows: Iterable[LabeledRow | dict[str, Any]], *, loc
         posts_per_second=round(len(labels) / elapsed, 1) if elapsed else 0.0,
         skipped=skipped,
     )
-

@@ -61,8 +61,12 @@ class MoneyGrowth:
     min_ratio = 5.0
     min_result = 10_000
     _start_before = re.compile(r"(?:从|本金|只用|用了|拿|with|from|turned|started with|only)\s{0,2}[$¥]?$")
-    _start_after = re.compile(r"^\s{0,2}(?:块|元|u|刀|美金|usdt|dollars?|bucks)?\s{0,2}(?:本金|开始|起步|起家|入金|into|to start|起)")
-    _connector = re.compile(r"^\s{0,2}(?:块|元|u|刀|美金|usdt)?\s{0,2}(?:->|→|到|变成|变|滚到|翻到|做到|into|to)\s{0,3}[$¥]?\s{0,2}$")
+    _start_after = re.compile(
+        r"^\s{0,2}(?:块|元|u|刀|美金|usdt|dollars?|bucks)?\s{0,2}(?:本金|开始|起步|起家|入金|into|to start|起)"
+    )
+    _connector = re.compile(
+        r"^\s{0,2}(?:块|元|u|刀|美金|usdt)?\s{0,2}(?:->|→|到|变成|变|滚到|翻到|做到|into|to)\s{0,3}[$¥]?\s{0,2}$"
+    )
 
     def extract(self, text: str) -> list[Span]:
         amounts = find_amounts(text)
@@ -93,18 +97,52 @@ class ReturnRate:
     # Lowest rate per period that no honest product promises.
     _thresholds: ClassVar[dict[str, float]] = {"day": 0.3, "week": 2.0, "month": 5.0, "year": 25.0}
     _periods: ClassVar[dict[str, str]] = {
-        "日": "day", "每天": "day", "每日": "day", "天": "day", "daily": "day", "a day": "day",
-        "per day": "day", "every day": "day", "周": "week", "每周": "week", "一周": "week",
-        "weekly": "week", "a week": "week", "per week": "week", "月": "month", "每月": "month",
-        "每个月": "month", "一个月": "month", "monthly": "month", "a month": "month",
-        "per month": "month", "年": "year", "年化": "year", "每年": "year", "annually": "year",
-        "a year": "year", "per year": "year", "apy": "year", "apr": "year",
+        "日": "day",
+        "每天": "day",
+        "每日": "day",
+        "天": "day",
+        "daily": "day",
+        "a day": "day",
+        "per day": "day",
+        "every day": "day",
+        "周": "week",
+        "每周": "week",
+        "一周": "week",
+        "weekly": "week",
+        "a week": "week",
+        "per week": "week",
+        "月": "month",
+        "每月": "month",
+        "每个月": "month",
+        "一个月": "month",
+        "monthly": "month",
+        "a month": "month",
+        "per month": "month",
+        "年": "year",
+        "年化": "year",
+        "每年": "year",
+        "annually": "year",
+        "a year": "year",
+        "per year": "year",
+        "apy": "year",
+        "apr": "year",
     }
-    _filler = r"(?:收益率|收益|利息|息|回报率|回报|盈利|利润|赚|化|率|稳定在|稳定|高达|达到|约|有|能|可|平均|至少|都|在|:|,|\s)"
+    _filler = (
+        r"(?:收益率|收益|利息|息|回报率|回报|盈利|利润|赚|化|率|稳定在|稳定"
+        r"|高达|达到|约|有|能|可|平均|至少|都|在|:|,|\s)"
+    )
     _rate = r"(\d{1,3}(?:\.\d{1,2})?)(?:\s{0,1}[-~到至]\s{0,1}\d{1,3}(?:\.\d{1,2})?)?\s{0,1}%"
     _cn = re.compile(r"(每个月|一个月|年化|每天|每日|每周|一周|每月|每年|日|周|月|年|天)" + _filler + r"{1,6}" + _rate)
-    _en_after = re.compile(_rate + r"\s{0,3}(?:returns?\s{0,2}|profits?\s{0,2}|roi\s{0,2}|gains?\s{0,2})?(daily|a day|per day|every day|weekly|a week|per week|monthly|a month|per month|annually|a year|per year|apy|apr)(?![a-z])")
-    _en_before = re.compile(r"(daily|weekly|monthly)\s{1,2}(?:returns?|profits?|roi|gains?)\s{1,2}(?:of\s{1,2}|up to\s{1,2}|at\s{1,2})?" + _rate)
+    _en_after = re.compile(
+        _rate
+        + r"\s{0,3}(?:returns?\s{0,2}|profits?\s{0,2}|roi\s{0,2}|gains?\s{0,2})?"
+        r"(daily|a day|per day|every day|weekly|a week|per week|monthly|a month|per month"
+        r"|annually|a year|per year|apy|apr)(?![a-z])"
+    )
+    _en_before = re.compile(
+        r"(daily|weekly|monthly)\s{1,2}(?:returns?|profits?|roi|gains?)\s{1,2}(?:of\s{1,2}|up to\s{1,2}|at\s{1,2})?"
+        + _rate
+    )
 
     def extract(self, text: str) -> list[Span]:
         spans: list[Span] = []
@@ -122,15 +160,36 @@ class IncomeClaim:
     id = "extract.income_claim"
     _thresholds: ClassVar[dict[str, float]] = {"day": 300, "week": 2_000, "month": 10_000, "year": 500_000}
     _cn_periods: ClassVar[dict[str, str]] = {
-        "日赚": "day", "日入": "day", "日收": "day", "日进": "day", "每天赚": "day", "一天赚": "day",
-        "天赚": "day", "每天收入": "day", "周赚": "week", "一周赚": "week", "月入": "month",
-        "月赚": "month", "月收入": "month", "一个月赚": "month", "每月赚": "month",
-        "年入": "year", "年赚": "year", "年薪": "year", "年收入": "year",
+        "日赚": "day",
+        "日入": "day",
+        "日收": "day",
+        "日进": "day",
+        "每天赚": "day",
+        "一天赚": "day",
+        "天赚": "day",
+        "每天收入": "day",
+        "周赚": "week",
+        "一周赚": "week",
+        "月入": "month",
+        "月赚": "month",
+        "月收入": "month",
+        "一个月赚": "month",
+        "每月赚": "month",
+        "年入": "year",
+        "年赚": "year",
+        "年薪": "year",
+        "年收入": "year",
     }
-    _cn = re.compile(r"(每天收入|一个月赚|日赚|日入|日收|日进|每天赚|一天赚|天赚|周赚|一周赚|月入|月赚|月收入|每月赚|年入|年赚|年薪|年收入)\s{0,2}(?:轻松|稳定|至少|超过|过|破)?\s{0,2}")
+    _cn = re.compile(
+        r"(每天收入|一个月赚|日赚|日入|日收|日进|每天赚|一天赚|天赚|周赚|一周赚|月入|月赚|月收入|每月赚|年入|年赚|年薪|年收入)\s{0,2}(?:轻松|稳定|至少|超过|过|破)?\s{0,2}"
+    )
     _digits_word = re.compile(r"^([五六七八九]|[5-9])位数")
-    _en = re.compile(r"(?:make|earn|making|earning|made|earned|profit|profiting)\s{1,3}(?:up to\s{1,2}|over\s{1,2})?\$?")
-    _en_period = re.compile(r"^(?:\s{0,2}[-~to]{1,2}\s{0,2}\$?[\d.,]{1,9}[km]?)?\s{0,2}(?:usd|dollars?)?\s{0,2}(?:a|per|every|each|/)\s{0,2}(day|week|month|year)")
+    _en = re.compile(
+        r"(?:make|earn|making|earning|made|earned|profit|profiting)\s{1,3}(?:up to\s{1,2}|over\s{1,2})?\$?"
+    )
+    _en_period = re.compile(
+        r"^(?:\s{0,2}[-~to]{1,2}\s{0,2}\$?[\d.,]{1,9}[km]?)?\s{0,2}(?:usd|dollars?)?\s{0,2}(?:a|per|every|each|/)\s{0,2}(day|week|month|year)"
+    )
     _en_periods: ClassVar[dict[str, str]] = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
     def extract(self, text: str) -> list[Span]:
@@ -161,8 +220,12 @@ class Leverage:
 
     id = "extract.leverage"
     min_multiple = 5
-    _after = re.compile(r"(\d{1,3})\s{0,1}(?:倍|x)\s{0,2}(?:杠杆|多单|空单|合约|做多|做空|开多|开空|leverage|long|short|lev)(?![a-z])")
-    _before = re.compile(r"(?:杠杆|合约|开了|开|leverage|lev)\s{0,4}(?:up to\s{0,2}|开到|加到|上)?(\d{1,3})\s{0,1}(?:倍|x)(?![a-z])")
+    _after = re.compile(
+        r"(\d{1,3})\s{0,1}(?:倍|x)\s{0,2}(?:杠杆|多单|空单|合约|做多|做空|开多|开空|leverage|long|short|lev)(?![a-z])"
+    )
+    _before = re.compile(
+        r"(?:杠杆|合约|开了|开|leverage|lev)\s{0,4}(?:up to\s{0,2}|开到|加到|上)?(\d{1,3})\s{0,1}(?:倍|x)(?![a-z])"
+    )
 
     def extract(self, text: str) -> list[Span]:
         return [

@@ -195,7 +195,5 @@ def normalize(text: str) -> NormalizedText:
     for regex, canonical in table.regex_folds:
         folded, starts, ends = _rewrite(folded, starts, ends, regex, lambda m, c=canonical: c)
     if table.pattern is not None:
-        folded, starts, ends = _rewrite(
-            folded, starts, ends, table.pattern, lambda m: table.targets[m.group(0)]
-        )
+        folded, starts, ends = _rewrite(folded, starts, ends, table.pattern, lambda m: table.targets[m.group(0)])
     return NormalizedText(text, folded, tuple(starts), tuple(ends))

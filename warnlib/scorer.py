@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,7 +155,9 @@ class Scorer:
             if spans:
                 original = self._to_original(norm, spans)
                 context.append(
-                    ContextSignal(rule.id, rule.message(locale), original, [text[s:e] for s, e in original], rule.weight)
+                    ContextSignal(
+                        rule.id, rule.message(locale), original, [text[s:e] for s, e in original], rule.weight
+                    )
                 )
 
         signals: list[Signal] = []
@@ -249,4 +250,3 @@ def _bind_extractors(pack: RulePack | None) -> tuple[_ExtractorRule, ...]:
     if missing:
         raise RuleError(f"extractors.toml has no entry for {', '.join(missing)}")
     return tuple(_ExtractorRule(by_id[cls.id], cls()) for cls in EXTRACTORS)
-
