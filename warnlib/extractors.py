@@ -25,7 +25,7 @@ class Extractor(Protocol):
 
 
 _HANDLE = r"(@[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d)"
-_NAMED_HANDLE = r"([a-z][a-z0-9_.\-]{3,30})"
+_NAMED_HANDLE = r"(@?[a-z][a-z0-9_.\-]{3,30})"
 
 
 class ContactHandle:
@@ -34,7 +34,7 @@ class ContactHandle:
     id = "extract.contact_handle"
     _app = r"(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![a-z])v)"
     _patterns = (
-        re.compile(_app + r"(?:号|群|号码|id)?\s{0,2}[:=]\s{0,2}" + _NAMED_HANDLE),
+        re.compile(_app + r"(?:号|群|号码|id)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"),
         re.compile(r"(?:微信|qq|电报|wechat|whatsapp|telegram)(?:号|群|号码|id)?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE),
         re.compile(r"(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}"),
     )
@@ -210,7 +210,11 @@ class IncomeClaim:
             if amount is None:
                 continue
             tail = self._en_period.match(text[amount.end : amount.end + 30])
-            if tail and amount.value >= self._thresholds[self._en_periods[tail.group(1)]]:
+            if tail is None:
+                continue
+            # "$5k-$10k a month": judge the claim by the top of the range.
+            top = max([amount.value, *(a.value for a in find_amounts(tail.group(0)))])
+            if top >= self._thresholds[self._en_periods[tail.group(1)]]:
                 spans.append((match.start(), amount.end + tail.end()))
         return spans
 

@@ -162,6 +162,16 @@ def _collapse_spelled_out(match: re.Match[str]) -> str:
     return _SPELLED_OUT_SEPARATOR.sub("", token)
 
 
+def _literal_regex(literal: str) -> str:
+    """A literal that starts or ends with a Latin letter or digit matches only at a word edge."""
+    regex = re.escape(literal)
+    if literal[:1].isascii() and literal[:1].isalnum():
+        regex = f"(?<![a-z0-9]){regex}"
+    if literal[-1:].isascii() and literal[-1:].isalnum():
+        regex = f"{regex}(?![a-z0-9])"
+    return regex
+
+
 @dataclass(frozen=True)
 class _FoldTable:
     pattern: re.Pattern[str] | None
@@ -181,7 +191,7 @@ def _fold_table() -> _FoldTable:
             targets[key] = canonical
         for regex in entry.get("patterns", []):
             regex_folds.append((re.compile(regex), canonical))
-    alternation = "|".join(re.escape(k) for k in sorted(targets, key=len, reverse=True))
+    alternation = "|".join(_literal_regex(k) for k in sorted(targets, key=len, reverse=True))
     return _FoldTable(re.compile(alternation) if alternation else None, targets, tuple(regex_folds))
 
 
@@ -192,8 +202,9 @@ def normalize(text: str) -> NormalizedText:
     folded, starts, ends = _rewrite(folded, starts, ends, _SPACE_CJK_LATIN, lambda m: "")
     folded, starts, ends = _rewrite(folded, starts, ends, _SPELLED_OUT, _collapse_spelled_out)
     table = _fold_table()
-    for regex, canonical in table.regex_folds:
-        folded, starts, ends = _rewrite(folded, starts, ends, regex, lambda m, c=canonical: c)
+    # Literal folds first, so "加v❤" becomes "加微信" and not "加微信❤".
     if table.pattern is not None:
         folded, starts, ends = _rewrite(folded, starts, ends, table.pattern, lambda m: table.targets[m.group(0)])
+    for regex, canonical in table.regex_folds:
+        folded, starts, ends = _rewrite(folded, starts, ends, regex, lambda m, c=canonical: c)
     return NormalizedText(text, folded, tuple(starts), tuple(ends))

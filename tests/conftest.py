@@ -1,0 +1,31 @@
+"""Shared fixtures. Data from ../shared/data is optional: tests that need it skip with a message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import warnlib
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def scorer() -> warnlib.Scorer:
+    return warnlib.Scorer()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"labeled data not found at {SHARED_DATA} (it lives beside the repo as ../shared/data)")
+    return SHARED_DATA

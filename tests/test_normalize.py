@@ -1,0 +1,78 @@
+"""Normalization: every trick folds to its plain form, and spans map back exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from warnlib.normalize import normalize
+from warnlib.numbers import find_amounts, parse_chinese_number
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＣＯＩＮ８８８", "coin888"),  # full-width -> half-width, case folded
+        ("带\u200b单", "带单"),  # zero-width space
+        ("带\u200d单\u2060", "带单"),  # zero-width joiner, word joiner
+        ("合約點位", "合约点位"),  # traditional -> simplified
+        ("电報群", "电报群"),
+        ("带 单", "带单"),  # spaces between Chinese characters
+        ("带-单", "带单"),
+        ("带.单", "带单"),
+        ("带*单", "带单"),
+        ("c.r.y.p.t.o", "crypto"),
+        ("u s d t", "usdt"),
+        ("he 约", "合约"),  # pinyin glued to Chinese with a space
+        ("dai单", "带单"),
+        ("bi圈", "币圈"),
+        ("薇信", "微信"),
+        ("V❤", "微信"),
+        ("➕v", "加微信"),
+        ("🐧群", "qq群"),
+        ("纸飞机", "电报"),
+        ("✈️", "电报"),  # with the emoji variation selector
+        ("加飞机", "加电报"),
+        ("c0ach", "coach"),
+    ],
+)
+def test_folds(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+@pytest.mark.parametrize("raw", ["坐飞机去成都", "version 1.2.3", "2024.1.5", "a b", "Hello World"])
+def test_ordinary_text_is_left_alone(raw: str) -> None:
+    assert normalize(raw).text == raw.lower()
+
+
+def test_offsets_point_into_the_original() -> None:
+    raw = "姐妹们加Ｖ❤：ｌｕｃｋｙ，跟 着 老 師 做 he 约"
+    norm = normalize(raw)
+    for needle in ("微信", "lucky", "跟着老师", "合约"):
+        start = norm.text.index(needle)
+        s, e = norm.to_original(start, start + len(needle))
+        assert raw[s:e].replace(" ", "") in {"Ｖ❤", "ｌｕｃｋｙ", "跟着老師", "he约"}
+
+
+def test_offsets_with_astral_emoji() -> None:
+    raw = "🎉🎉 带单 🐧群"
+    norm = normalize(raw)
+    start = norm.text.index("带单")
+    assert raw[slice(*norm.to_original(start, start + 2))] == "带单"
+    start = norm.text.index("qq群")
+    assert raw[slice(*norm.to_original(start, start + 3))] == "🐧群"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("5k", 5_000), ("5w", 50_000), ("100w", 1_000_000), ("3万", 30_000), ("一百万", 1_000_000),
+     ("5千", 5_000), ("1.5m", 1_500_000), ("5,000", 5_000), ("两万五千", 25_000), ("24万", 240_000)],
+)
+def test_amounts(text: str, value: float) -> None:
+    amounts = find_amounts(normalize(text).text)
+    assert [a.value for a in amounts] == [value]
+
+
+def test_chinese_numbers() -> None:
+    assert parse_chinese_number("十") == 10
+    assert parse_chinese_number("一亿两千万") == 120_000_000
+    assert parse_chinese_number("abc") is None

@@ -1,0 +1,116 @@
+"""Rule packs: every rule's examples hold, packs validate, user packs and allow-lists load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import warnlib
+from warnlib.rules import RuleError, load_allow_list, load_rules, parse_pack
+
+_SCORER = warnlib.Scorer()
+_RULES = list(_SCORER.rules)
+
+
+def _fired(scorer: warnlib.Scorer, text: str) -> set[str]:
+    assessment = scorer.score(text)
+    return {s.rule for s in assessment.signals} | {c.rule for c in assessment.context}
+
+
+def test_every_rule_has_examples_both_ways() -> None:
+    lacking = [r.id for r in _RULES if not r.examples_match or not r.examples_no_match]
+    assert not lacking, f"rules without must-match and must-not-match examples: {lacking}"
+
+
+@pytest.mark.parametrize("rule", _RULES, ids=lambda r: r.id)
+def test_rule_examples(rule: warnlib.rules.Rule) -> None:
+    for example in rule.examples_match:
+        assert rule.id in _fired(_SCORER, example), f"{rule.id} should fire on {example!r}"
+    for example in rule.examples_no_match:
+        assert rule.id not in _fired(_SCORER, example), f"{rule.id} should not fire on {example!r}"
+
+
+def test_every_category_is_covered() -> None:
+    covered = {r.category for r in _RULES}
+    assert set(warnlib.CATEGORIES) <= covered
+
+
+def test_messages_in_both_locales() -> None:
+    for rule in _RULES:
+        assert rule.messages["zh"].strip() and rule.messages["en"].strip(), rule.id
+
+
+def test_rule_ids_are_unique() -> None:
+    ids = [r.id for r in _RULES]
+    assert len(ids) == len(set(ids))
+
+
+PACK = """
+[pack]
+name = "team"
+version = "1"
+
+[[rules]]
+id = "team.broker"
+category = "exchange_referral"
+weight = 2.0
+messages = { zh = "可疑券商", en = "Suspicious broker" }
+phrases = ["黑马证券"]
+examples.match = ["黑马证券开户"]
+examples.no_match = ["证券开户"]
+"""
+
+
+def test_user_pack_adds_a_rule(tmp_path: Path) -> None:
+    path = tmp_path / "team.toml"
+    path.write_text(PACK, encoding="utf-8")
+    pack = load_rules(path)
+    assert [r.id for r in pack] == ["team.broker"]
+    scorer = warnlib.Scorer(rule_paths=[path])
+    assert "team.broker" in _fired(scorer, "在黑马證券開戶")  # traditional text still matches
+    assert scorer.version["rules"].endswith("+custom")
+    folder_scorer = warnlib.Scorer(rule_paths=[tmp_path])
+    assert "team.broker" in {r.id for r in folder_scorer.rules}
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ("[[rules]]\nid = 'x'\ncategory = 'nope'\nweight = 1\nmessages = {zh='a', en='b'}\nphrases=['a']", "category"),
+        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 0\nmessages = {zh='a', en='b'}\nphrases=['a']", "weight"),
+        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a'}\nphrases=['a']", "messages"),
+        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}", "no phrases"),
+        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}\npatterns=['(a+)+b']", "nests"),
+        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}\npatterns=['a.*b']", "open-ended"),
+        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}\npatterns=['(a']", "bad pattern"),
+        ("not toml [", "not valid TOML"),
+    ],
+)
+def test_bad_packs_are_rejected_with_a_reason(body: str, complaint: str) -> None:
+    with pytest.raises(RuleError, match=complaint):
+        parse_pack(body, source="bad.toml")
+
+
+def test_duplicate_rule_id_across_packs_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "dup.toml"
+    path.write_text(PACK.replace("team.broker", "zh.copy_trading.lead"), encoding="utf-8")
+    with pytest.raises(RuleError, match="defined twice"):
+        warnlib.Scorer(rule_paths=[path])
+
+
+def test_missing_pack_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="cannot read"):
+        load_rules(tmp_path / "missing.toml")
+
+
+def test_allow_list_suppresses_matching_evidence(tmp_path: Path) -> None:
+    text = "官方客服微信：helpdesk_01，有问题联系我们"
+    plain = warnlib.Scorer()
+    assert "extract.contact_handle" in _fired(plain, text)
+    allow = tmp_path / "allow.txt"
+    allow.write_text("# our own support account\n微信：helpdesk_01\n", encoding="utf-8")
+    assert load_allow_list(allow) == ["微信：helpdesk_01"]
+    allowed = warnlib.Scorer(allow_list=allow)
+    assert "extract.contact_handle" not in _fired(allowed, text)
+    assert "extract.contact_handle" not in _fired(warnlib.Scorer(allow_list=["微信：helpdesk_01"]), text)
