@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from warnlib._regex import literal_alternation
 from warnlib._toml import load_toml_text
 
 # CJK ideographs (basic + extension A + compatibility) - the script whose words have no spaces.
@@ -104,12 +105,18 @@ def _fold_char(char: str) -> str:
 
 
 def _map_chars(original: str) -> tuple[str, list[int], list[int]]:
+    distinct = set(original)
+    folds = {char: _fold_char(char) for char in distinct}
+    if all(len(folded) == 1 for folded in folds.values()):
+        # The common case: every character maps to exactly one, so offsets are the identity.
+        table = {ord(char): folded for char, folded in folds.items() if folded != char}
+        size = len(original)
+        return (original.translate(table) if table else original), list(range(size)), list(range(1, size + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for index, char in enumerate(original):
-        folded = _fold_char(char) if not ("a" <= char <= "z" or char == " ") else char
-        for piece in folded:
+        for piece in folds[char]:
             out.append(piece)
             starts.append(index)
             ends.append(index + 1)
@@ -162,16 +169,6 @@ def _collapse_spelled_out(match: re.Match[str]) -> str:
     return _SPELLED_OUT_SEPARATOR.sub("", token)
 
 
-def _literal_regex(literal: str) -> str:
-    """A literal that starts or ends with a Latin letter or digit matches only at a word edge."""
-    regex = re.escape(literal)
-    if literal[:1].isascii() and literal[:1].isalnum():
-        regex = f"(?<![a-z0-9]){regex}"
-    if literal[-1:].isascii() and literal[-1:].isalnum():
-        regex = f"{regex}(?![a-z0-9])"
-    return regex
-
-
 @dataclass(frozen=True)
 class _FoldTable:
     pattern: re.Pattern[str] | None
@@ -191,7 +188,7 @@ def _fold_table() -> _FoldTable:
             targets[key] = canonical
         for regex in entry.get("patterns", []):
             regex_folds.append((re.compile(regex), canonical))
-    alternation = "|".join(_literal_regex(k) for k in sorted(targets, key=len, reverse=True))
+    alternation = literal_alternation(targets)
     return _FoldTable(re.compile(alternation) if alternation else None, targets, tuple(regex_folds))
 
 

@@ -149,8 +149,11 @@ class Scorer:
         allowed = self._allowed_spans(norm.text)
         quoted = [m.span() for m in _QUOTED.finditer(norm.text)]
 
+        present = frozenset(norm.text)
         context: list[ContextSignal] = []
         for rule in self._context_rules:
+            if rule.first_chars is not None and present.isdisjoint(rule.first_chars):
+                continue
             spans = self._find(rule, norm.text, allowed)
             if spans:
                 original = self._to_original(norm, spans)
@@ -163,7 +166,9 @@ class Scorer:
         signals: list[Signal] = []
         limited = False
         candidates: list[tuple[Rule, list[Span]]] = [
-            (rule, self._find(rule, norm.text, allowed)) for rule in self._signal_rules
+            (rule, self._find(rule, norm.text, allowed))
+            for rule in self._signal_rules
+            if rule.first_chars is None or not present.isdisjoint(rule.first_chars)
         ]
         candidates.extend(
             (bound.rule, self._filter(bound.extractor.extract(norm.text), allowed)) for bound in self._extractors

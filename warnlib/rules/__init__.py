@@ -32,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from warnlib._regex import literal_alternation
 from warnlib._toml import TOMLDecodeError, load_toml_text
 from warnlib.types import CATEGORIES
 
@@ -40,7 +41,6 @@ _VALID_CATEGORIES = {*CATEGORIES, CONTEXT}
 # Nested repeats such as (a+)+ or (.*)* backtrack catastrophically; packs may not use them.
 _NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
 _OPEN_REPEAT = re.compile(r"(?<!\\)\.[+*]")
-_LATIN = re.compile(r"[a-z0-9]")
 
 BUILTIN_PACKS = ("zh", "en", "context")
 
@@ -64,6 +64,9 @@ class Rule:
     examples_no_match: tuple[str, ...] = ()
     pack: str = ""
     regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    # Characters a match can start with (None: could be anything). A post containing none
+    # of them cannot match, so the scorer skips the regex: most rules, for most posts.
+    first_chars: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_context(self) -> bool:
@@ -105,16 +108,6 @@ class RulePack:
         return len(self.rules)
 
 
-def _phrase_regex(phrase: str) -> str:
-    escaped = re.escape(phrase)
-    # Latin words match whole words only: "line" must not fire inside "online".
-    if _LATIN.match(phrase[:1]):
-        escaped = f"(?<![a-z0-9]){escaped}"
-    if _LATIN.match(phrase[-1:]):
-        escaped = f"{escaped}(?![a-z0-9])"
-    return escaped
-
-
 def check_pattern_safety(pattern: str) -> None:
     """Reject regex shapes that can backtrack catastrophically on hostile input."""
     if _NESTED_REPEAT.search(pattern):
@@ -126,11 +119,8 @@ def check_pattern_safety(pattern: str) -> None:
 def _compile(rule_id: str, phrases: Iterable[str], patterns: Iterable[str]) -> re.Pattern[str] | None:
     from warnlib.normalize import normalize
 
-    parts: list[str] = []
-    for phrase in phrases:
-        normalized = normalize(phrase).text.strip()
-        if normalized:
-            parts.append(_phrase_regex(normalized))
+    normalized = [text for text in (normalize(p).text.strip() for p in phrases) if text]
+    parts: list[str] = [literal_alternation(normalized)] if normalized else []
     for pattern in patterns:
         check_pattern_safety(pattern)
         parts.append(f"(?:{pattern})")
@@ -140,6 +130,64 @@ def _compile(rule_id: str, phrases: Iterable[str], patterns: Iterable[str]) -> r
         return re.compile("|".join(parts))
     except re.error as exc:
         raise RuleError(f"rule {rule_id}: bad pattern: {exc}") from exc
+
+
+_MAX_CLASS_SIZE = 512
+
+
+def _first_chars_of_sequence(items: Any) -> tuple[set[str] | None, bool]:
+    """The characters a parsed regex sequence can start with, and whether it can match empty."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    first: set[str] = set()
+    for op, arg in items:
+        chars: set[str] | None
+        nullable = False
+        if op is c.LITERAL:
+            chars = {chr(arg)}
+        elif op is c.IN:
+            chars = set()
+            for kind, value in arg:
+                if kind is c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is c.RANGE and value[1] - value[0] < _MAX_CLASS_SIZE:
+                    chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                else:
+                    return None, False  # negated sets, categories like \s, huge ranges
+        elif op is c.SUBPATTERN:
+            chars, nullable = _first_chars_of_sequence(arg[-1])
+        elif op is c.BRANCH:
+            chars, nullable = set(), False
+            for branch in arg[1]:
+                branch_chars, branch_nullable = _first_chars_of_sequence(branch)
+                if branch_chars is None:
+                    return None, False
+                chars |= branch_chars
+                nullable = nullable or branch_nullable
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, inner_nullable = _first_chars_of_sequence(arg[2])
+            nullable = arg[0] == 0 or inner_nullable
+        elif op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue  # zero-width: look at what follows
+        else:
+            return None, False
+        if chars is None:
+            return None, False
+        first |= chars
+        if not nullable:
+            return first, False
+    return first, True
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """Characters any match of `pattern` must start with; None when that cannot be bounded."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        chars, nullable = _first_chars_of_sequence(_parser.parse(pattern))
+    except (re.error, TypeError, ValueError, IndexError):
+        return None
+    return None if chars is None or nullable else frozenset(chars)
 
 
 def _str_tuple(value: Any, what: str, rule_id: str) -> tuple[str, ...]:
@@ -177,7 +225,8 @@ def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
         examples_match=_str_tuple(examples.get("match"), "examples.match", rule_id),
         examples_no_match=_str_tuple(examples.get("no_match"), "examples.no_match", rule_id),
         pack=pack,
-        regex=_compile(f"{source}: {rule_id}", phrases, patterns),
+        regex=(regex := _compile(f"{source}: {rule_id}", phrases, patterns)),
+        first_chars=first_chars(regex.pattern) if regex is not None else None,
     )
 
 
