@@ -74,16 +74,19 @@ def test_user_pack_adds_a_rule(tmp_path: Path) -> None:
     assert "team.broker" in {r.id for r in folder_scorer.rules}
 
 
+_HEAD = "[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}\n"
+
+
 @pytest.mark.parametrize(
     ("body", "complaint"),
     [
-        ("[[rules]]\nid = 'x'\ncategory = 'nope'\nweight = 1\nmessages = {zh='a', en='b'}\nphrases=['a']", "category"),
-        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 0\nmessages = {zh='a', en='b'}\nphrases=['a']", "weight"),
-        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a'}\nphrases=['a']", "messages"),
-        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}", "no phrases"),
-        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}\npatterns=['(a+)+b']", "nests"),
-        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}\npatterns=['a.*b']", "open-ended"),
-        ("[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='a', en='b'}\npatterns=['(a']", "bad pattern"),
+        (_HEAD.replace("urgency", "nope") + "phrases=['a']", "category"),
+        (_HEAD.replace("weight = 1", "weight = 0") + "phrases=['a']", "weight"),
+        (_HEAD.replace(", en='b'", "") + "phrases=['a']", "messages"),
+        (_HEAD, "no phrases"),
+        (_HEAD + "patterns=['(a+)+b']", "nests"),
+        (_HEAD + "patterns=['a.*b']", "open-ended"),
+        (_HEAD + "patterns=['(a']", "bad pattern"),
         ("not toml [", "not valid TOML"),
     ],
 )
