@@ -33,7 +33,7 @@ def test_score_json_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
 def test_scan_keeps_every_row_and_reports_bad_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "in.jsonl"
     rows = [{"id": "a", "text": SCAM}, {"id": "b", "text": "今天天气不错"}]
-    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nnot json\n{\"id\": 3}\n")
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + '\nnot json\n{"id": 3}\n')
     out = tmp_path / "out.jsonl"
     assert main(["scan", str(source), "-o", str(out), "-q"]) == 0
     written = [json.loads(line) for line in out.read_text().splitlines()]

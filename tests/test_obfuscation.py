@@ -61,7 +61,10 @@ def test_variant_scores_like_the_plain_form(scorer: warnlib.Scorer, plain: warnl
         ("姐妹们我在币圈赚翻了，老师带单，私我", "姐妹们我在bi圈赚翻了，老师dai单，私我"),
         ("姐妹们我在币圈赚翻了，老师带单，私我", "姐妹们我在B圈赚翻了，老师带 单，私我"),
         ("Copy my trades, 40% a month, DM me on telegram", "Copy my trades, 40% a month, DM me on t.e.l.e.g.r.a.m"),
-        ("just cashed out 15k, my coach does all the work, hmu", "just cashed out 15k, my c0ach does all the w0rk, hmu"),
+        (
+            "just cashed out 15k, my coach does all the work, hmu",
+            "just cashed out 15k, my c0ach does all the w0rk, hmu",
+        ),
     ],
 )
 def test_channel_and_spelling_variants(scorer: warnlib.Scorer, plain_text: str, variant: str) -> None:
@@ -73,7 +76,12 @@ def test_channel_and_spelling_variants(scorer: warnlib.Scorer, plain_text: str, 
 
 @pytest.mark.parametrize(
     "written",
-    ["从5000开始，现在账户有1000000", "从5k开始，现在账户有100w", "从五千开始，现在账户有一百万", "从5千开始，现在账户有100万"],
+    [
+        "从5000开始，现在账户有1000000",
+        "从5k开始，现在账户有100w",
+        "从五千开始，现在账户有一百万",
+        "从5千开始，现在账户有100万",
+    ],
 )
 def test_numbers_written_differently_read_the_same(scorer: warnlib.Scorer, written: str) -> None:
     fired = {s.rule for s in scorer.score(written).signals}
