@@ -1,0 +1,24 @@
+"""The README's first-screen example and commands stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import warnlib
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_quick_example_holds() -> None:
+    a = warnlib.score("跟 着 老 師 做 he 约，一周收益翻倍，想进群的加薇信：coin888")
+    assert (a.level, a.score > 0.9) == ("high", True)
+    assert "extract.contact_handle" in {s.rule for s in a.signals}
+    assert warnlib.score("Copy my trades! 40% a month. DM me on telegram", locale="en").level == "high"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    command = re.search(r"# 2\. Run the tests\n(.+)\n", README)
+    assert command, "README must show the test command under '# 2. Run the tests'"
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert command.group(1).strip() in ci.splitlines()
