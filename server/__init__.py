@@ -1,0 +1,1 @@
+"""warnlib HTTP service (installed as `warnlib_server`)."""
