@@ -31,6 +31,7 @@ MONEY_CATEGORIES = frozenset(
         "recovery_scam",
         "giveaway",
         "urgency",
+        "pump_and_dump",
     }
 )
 

@@ -25,6 +25,7 @@ CATEGORIES: tuple[str, ...] = (
     "urgency",
     "recovery_scam",
     "giveaway",
+    "pump_and_dump",
 )
 
 
