@@ -169,11 +169,21 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        from warnlib_server import serve
+        from warnlib_server import ConfigError, serve
     except ImportError as exc:
-        print(f"the API needs the server extra: pip install 'warnlib[server]' ({exc})", file=sys.stderr)
+        print(f"the API needs the server extra: pip install -e '.[server]' ({exc})", file=sys.stderr)
         return 2
-    serve(host=args.host, port=args.port, config_path=args.config)
+    try:
+        serve(host=args.host, port=args.port, config_path=args.config)
+    except ConfigError as exc:
+        print(f"warnlib: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"warnlib: cannot start the server on {args.host or '127.0.0.1'}:{args.port or 8765}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

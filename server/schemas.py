@@ -1,0 +1,197 @@
+"""Marshmallow schemas for every request and response of the v1 API.
+
+Request schemas depend on the configured limits (text length, batch size), so they are built per
+app by `build_schemas(config)`; the OpenAPI document is generated from the same objects, so the
+documented limits are always the enforced ones. Unknown fields are rejected (marshmallow's RAISE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from warnlib.types import CATEGORIES
+
+LOCALES = ("zh", "en")
+LEVELS = ("low", "medium", "high")
+VERDICTS = ("scam", "not_scam")
+MAX_ID_CHARS = 200
+MAX_URL_CHARS = 2048
+
+
+class _Strict(Schema):
+    class Meta:
+        ordered = True
+
+
+def _surrogate_free(value: str) -> None:
+    # Unpaired UTF-16 halves cannot be stored or echoed as UTF-8; say so instead of failing later.
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValidationError("Text contains an unpaired surrogate (invalid Unicode).")
+
+
+# --- responses (fixed shapes) ---------------------------------------------------------------
+
+
+class SignalSchema(_Strict):
+    rule = fields.String(required=True, metadata={"example": "zh.copy_trading.lead"})
+    category = fields.String(required=True, metadata={"enum": list(CATEGORIES)})
+    weight = fields.Float(required=True)
+    message = fields.String(required=True)
+    spans = fields.List(
+        fields.List(fields.Integer(), validate=validate.Length(equal=2)),
+        required=True,
+        metadata={"description": "[start, end) in Unicode code points of the submitted text"},
+    )
+    evidence = fields.List(fields.String(), required=True)
+
+
+class ContextSignalSchema(_Strict):
+    rule = fields.String(required=True)
+    message = fields.String(required=True)
+    spans = fields.List(fields.List(fields.Integer(), validate=validate.Length(equal=2)), required=True)
+    evidence = fields.List(fields.String(), required=True)
+    weight = fields.Float(required=True)
+
+
+class VersionSchema(_Strict):
+    warnlib = fields.String(required=True)
+    rules = fields.String(required=True)
+    model = fields.String(required=True)
+
+
+class AssessmentSchema(_Strict):
+    score = fields.Float(required=True, validate=validate.Range(0, 1), metadata={"example": 0.94})
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    language = fields.String(required=True, metadata={"example": "zh"})
+    categories = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    signals = fields.List(fields.Nested(SignalSchema), required=True)
+    context = fields.List(fields.Nested(ContextSignalSchema), required=True)
+    version = fields.Nested(VersionSchema, required=True)
+
+
+class BatchResultSchema(AssessmentSchema):
+    id = fields.String(required=True)
+
+
+class BatchResponseSchema(_Strict):
+    results = fields.List(fields.Nested(BatchResultSchema), required=True)
+
+
+class RuleSchema(_Strict):
+    id = fields.String(required=True)
+    category = fields.String(required=True)
+    weight = fields.Float(required=True)
+    pack = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("signal", "context")))
+    limits_context = fields.Boolean(required=True)
+    messages = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class RulesResponseSchema(_Strict):
+    version = fields.Nested(VersionSchema, required=True)
+    rules = fields.List(fields.Nested(RuleSchema), required=True)
+
+
+class FeedbackAcceptedSchema(_Strict):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"example": "stored"})
+
+
+class HealthSchema(_Strict):
+    status = fields.String(required=True, metadata={"example": "ok"})
+    version = fields.Nested(VersionSchema, required=True)
+    rules = fields.Integer(required=True, metadata={"description": "number of loaded rules"})
+    limits = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class ErrorBodySchema(_Strict):
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    fields = fields.Dict(required=True, metadata={"description": "per-field messages, may be empty"})
+
+
+class ErrorSchema(_Strict):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+# --- requests (limits from config) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestSchemas:
+    score: Schema
+    batch: Schema
+    feedback: Schema
+    classes: dict[str, type[Schema]]
+
+
+def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
+    """Request schemas enforcing this app's limits; the classes also feed the OpenAPI document."""
+    text_field: dict[str, Any] = {
+        "required": True,
+        "validate": [validate.Length(max=max_text_chars), _surrogate_free],
+        "metadata": {"description": f"post text, at most {max_text_chars} characters"},
+    }
+    locale_field: dict[str, Any] = {
+        "load_default": "zh",
+        "validate": validate.OneOf(LOCALES),
+        "metadata": {"description": "language of the messages in the answer"},
+    }
+
+    class ScoreRequestSchema(_Strict):
+        text = fields.String(**text_field)
+        locale = fields.String(**locale_field)
+
+    class BatchItemSchema(_Strict):
+        id = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_ID_CHARS), _surrogate_free])
+        text = fields.String(**text_field)
+
+    class BatchRequestSchema(_Strict):
+        items = fields.List(
+            fields.Nested(BatchItemSchema),
+            required=True,
+            validate=validate.Length(min=1, max=max_batch_items),
+            metadata={"description": f"1 to {max_batch_items} posts; ids are echoed back, results keep this order"},
+        )
+        locale = fields.String(**locale_field)
+
+    class FeedbackRequestSchema(_Strict):
+        text = fields.String(**text_field)
+        verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+        score = fields.Float(allow_nan=False, validate=validate.Range(0, 1), load_default=None, allow_none=True)
+        level = fields.String(validate=validate.OneOf(LEVELS), load_default=None, allow_none=True)
+        url = fields.String(
+            validate=[validate.Length(max=MAX_URL_CHARS), _surrogate_free], load_default=None, allow_none=True
+        )
+        locale = fields.String(**locale_field)
+
+    return RequestSchemas(
+        score=ScoreRequestSchema(),
+        batch=BatchRequestSchema(),
+        feedback=FeedbackRequestSchema(),
+        classes={
+            "ScoreRequest": ScoreRequestSchema,
+            "BatchItem": BatchItemSchema,
+            "BatchRequest": BatchRequestSchema,
+            "FeedbackRequest": FeedbackRequestSchema,
+        },
+    )
+
+
+RESPONSE_SCHEMAS: dict[str, type[Schema]] = {
+    "Signal": SignalSchema,
+    "ContextSignal": ContextSignalSchema,
+    "Version": VersionSchema,
+    "Assessment": AssessmentSchema,
+    "BatchResult": BatchResultSchema,
+    "BatchResponse": BatchResponseSchema,
+    "Rule": RuleSchema,
+    "RulesResponse": RulesResponseSchema,
+    "FeedbackAccepted": FeedbackAcceptedSchema,
+    "Health": HealthSchema,
+    "ErrorBody": ErrorBodySchema,
+    "Error": ErrorSchema,
+}

@@ -1,0 +1,124 @@
+"""Configuration: defaults, file, environment, their order, and clear errors."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from warnlib_server import ConfigError, ServerConfig, create_app
+
+SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
+
+
+def test_defaults_bind_loopback_and_allow_only_extensions() -> None:
+    config = ServerConfig.load(env={})
+    assert (config.host, config.port) == ("127.0.0.1", 8765)
+    assert config.url == "http://127.0.0.1:8765"
+    assert config.api_keys == ()
+    assert all(origin.endswith("-extension://*") for origin in config.cors_origins)
+
+
+def test_example_file_documents_the_defaults() -> None:
+    assert ServerConfig.load(SERVER_DIR / "warnlib.example.toml", env={}) == ServerConfig.load(env={})
+
+
+def test_file_then_environment_then_overrides(tmp_path: Path) -> None:
+    config_file = tmp_path / "warnlib.toml"
+    config_file.write_text('port = 9000\nhost = "0.0.0.0"\napi_keys = ["from-file"]\nmax_batch_items = 7\n')
+    env = {
+        "WARNLIB_PORT": "9100",
+        "WARNLIB_API_KEYS": "k1, k2",
+        "WARNLIB_RULES": os.pathsep.join(["/a.toml", "/b.toml"]),
+        "WARNLIB_HIGH_THRESHOLD": "0.9",
+    }
+    config = ServerConfig.load(config_file, env=env, host=None, port=9200)
+    assert config.host == "0.0.0.0"  # file
+    assert config.max_batch_items == 7  # file
+    assert config.api_keys == ("k1", "k2")  # env beats file
+    assert config.rules == ("/a.toml", "/b.toml")
+    assert config.high_threshold == 0.9
+    assert config.port == 9200  # explicit override beats env; None overrides are ignored
+
+
+def test_config_file_from_environment(tmp_path: Path) -> None:
+    config_file = tmp_path / "w.toml"
+    config_file.write_text("[warnlib]\nmax_text_chars = 123\n")
+    assert ServerConfig.load(env={"WARNLIB_CONFIG": str(config_file)}).max_text_chars == 123
+
+
+@pytest.mark.parametrize(
+    ("content", "env", "message"),
+    [
+        ("port = 'x'\n", {}, "port"),
+        ("colour = 'red'\n", {}, "unknown setting"),
+        ("port = [\n", {}, "not valid TOML"),
+        ("", {"WARNLIB_MAX_BATCH_ITEMS": "0"}, "max_batch_items"),
+        ("", {"WARNLIB_RATE_LIMIT": "lots"}, "rate_limit"),
+        ("medium_threshold = 0.9\nhigh_threshold = 0.5\n", {}, "thresholds"),
+    ],
+)
+def test_bad_settings_name_the_setting(tmp_path: Path, content: str, env: dict[str, str], message: str) -> None:
+    config_file = tmp_path / "bad.toml"
+    config_file.write_text(content)
+    with pytest.raises(ConfigError, match=message):
+        ServerConfig.load(config_file, env=env)
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config file"):
+        ServerConfig.load(tmp_path / "nope.toml", env={})
+
+
+def test_thresholds_and_extra_rule_packs_reach_the_scorer(tmp_path: Path) -> None:
+    pack = tmp_path / "extra.toml"
+    pack.write_text(
+        '[pack]\nname = "extra"\nversion = "1"\ndescription = "test"\n'
+        '[[rules]]\nid = "extra.word"\ncategory = "giveaway"\nweight = 9.0\n'
+        'messages = { zh = "测试", en = "test" }\nphrases = ["zzqq"]\n'
+        'examples.match = ["zzqq"]\nexamples.no_match = ["hello"]\n'
+    )
+    app = create_app({"rules": [str(pack)], "high_threshold": 0.99, "feedback_db": str(tmp_path / "f.db")})
+    body = app.test_client().post("/v1/score", json={"text": "zzqq"}).get_json()
+    assert [s["rule"] for s in body["signals"]] == ["extra.word"]
+    assert body["version"]["rules"].endswith("+custom")
+
+
+@pytest.mark.skipif(shutil.which("gunicorn") is None, reason="gunicorn is not installed")
+def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "WARNLIB_PORT": str(port),
+        "WARNLIB_WORKERS": "1",
+        "WARNLIB_FEEDBACK_DB": str(tmp_path / "f.sqlite3"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(SERVER_DIR / "gunicorn.conf.py")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.post(f"http://127.0.0.1:{port}/v1/score", json={"text": "加我薇信带单，稳赚不赔"})
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200 and response.json()["level"] == "high"
+    finally:
+        process.terminate()
+        logs, _ = process.communicate(timeout=30)
+    assert "POST /v1/score" in logs and "薇信" not in logs, "access log has the request line, not the text"
