@@ -1,0 +1,228 @@
+// Finds the posts the reader is looking at, asks the service worker about their text,
+// and puts a warning on the risky ones. If anything fails (server down, extension
+// reloaded), it does nothing: the page must work exactly as it would without us.
+(() => {
+  if (globalThis.__warnlibMainLoaded) return;
+  globalThis.__warnlibMainLoaded = true;
+
+  const adapter = globalThis.WarnlibAdapters?.forHost(location.hostname);
+  if (!adapter) return;
+
+  const LEVELS = { low: 0, medium: 1, high: 2 };
+  const DEBOUNCE_MS = 100; // feeds mutate in bursts; one scan per burst
+  const SEND_DELAY_MS = 30; // gather the posts one scroll reveals into one message
+
+  // Per element: the text it was checked for. Virtual lists reuse elements for other
+  // posts, so "seen this element" is not enough; the text must match too.
+  let state = new WeakMap(); // post -> {text, controller?}
+  let observed = new WeakSet();
+  const visible = new Set();
+  const pending = new Set();
+  const controllers = new Set();
+  const checkedTexts = new Set();
+  const flaggedTexts = new Set();
+  let config = null;
+  let io = null;
+  let mo = null;
+  let scanTimer = null;
+  let sendTimer = null;
+  const perf = { ms: 0, posts: 0 };
+
+  // Record main-thread time spent by us as performance measures ("warnlib:*"),
+  // so the bench (and DevTools) can see what the extension costs the page.
+  function timed(name, fn) {
+    const start = performance.now();
+    try {
+      return fn();
+    } finally {
+      const end = performance.now();
+      perf.ms += end - start;
+      try {
+        performance.measure(`warnlib:${name}`, { start, end });
+      } catch {
+        /* measure() unsupported: timing is optional */
+      }
+    }
+  }
+
+  async function ask(message) {
+    try {
+      return await chrome.runtime.sendMessage(message);
+    } catch {
+      return null; // extension reloaded or worker unavailable: stay silent
+    }
+  }
+
+  // ---------- finding posts ----------
+
+  function scan() {
+    scanTimer = null;
+    timed('scan', () => {
+      for (const post of adapter.findPosts(document)) {
+        if (!observed.has(post)) {
+          observed.add(post);
+          io.observe(post);
+        }
+      }
+      // Visible posts whose text changed in place (virtual list reuse, SPA swap).
+      for (const post of visible) {
+        if (!post.isConnected) visible.delete(post);
+        else consider(post);
+      }
+    });
+  }
+
+  function scheduleScan() {
+    if (!scanTimer) scanTimer = setTimeout(scan, DEBOUNCE_MS);
+  }
+
+  function onMutations(records) {
+    // Our own badge going in or out is not news.
+    for (const r of records) {
+      if (r.target.localName === WarnlibOverlay.HOST_TAG) continue;
+      const ours = (n) => n.nodeType === 1 && n.localName === WarnlibOverlay.HOST_TAG;
+      if (r.type === 'childList' && [...r.addedNodes, ...r.removedNodes].every(ours)) continue;
+      if (r.type === 'attributes') continue;
+      scheduleScan();
+      return;
+    }
+  }
+
+  function onIntersect(entries) {
+    timed('intersect', () => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) {
+          visible.add(entry.target);
+          consider(entry.target);
+        } else {
+          visible.delete(entry.target);
+        }
+      }
+    });
+  }
+
+  // Queue a visible post if its text is new for this element.
+  function consider(post) {
+    const text = adapter.textOf(post);
+    const current = state.get(post);
+    if (current && current.text === text) return;
+    if (current?.controller) removeWarning(post, current);
+    if (!text) return;
+    state.set(post, { text });
+    pending.add(post);
+    if (!sendTimer) sendTimer = setTimeout(send, SEND_DELAY_MS);
+  }
+
+  // ---------- asking and showing ----------
+
+  async function send() {
+    sendTimer = null;
+    const posts = Array.from(pending);
+    pending.clear();
+    const texts = Array.from(new Set(posts.map((p) => state.get(p)?.text).filter(Boolean)));
+    if (!texts.length) return;
+    const reply = await ask({ type: 'score', texts });
+    timed('apply', () => {
+      const byText = new Map();
+      texts.forEach((t, i) => byText.set(t, { result: reply?.results?.[i] || null, dismissed: reply?.dismissed?.[i] }));
+      for (const post of posts) {
+        const st = state.get(post);
+        if (!st || !byText.has(st.text)) continue; // text changed while we waited
+        const { result, dismissed } = byText.get(st.text);
+        if (!result) {
+          // No answer (server down or slow): forget it so a later scroll retries.
+          state.delete(post);
+          continue;
+        }
+        perf.posts += 1;
+        show(post, st, result, dismissed);
+      }
+    });
+  }
+
+  function show(post, st, result, dismissed) {
+    checkedTexts.add(st.text);
+    post.setAttribute('data-warnlib-level', result.level);
+    const warn = result.level !== 'low' && (LEVELS[result.level] ?? 0) >= (LEVELS[config.sensitivity] ?? 1);
+    if (!warn) return;
+    flaggedTexts.add(st.text);
+    if (dismissed || st.controller) return;
+    const text = st.text;
+    st.controller = WarnlibOverlay.attach(post, {
+      anchor: adapter.anchorOf(post),
+      parts: adapter.textParts(post),
+      text,
+      result,
+      t: config.messages,
+      blur: config.blurHigh,
+      onDismiss: () => {
+        controllers.delete(st.controller);
+        st.controller = null;
+        ask({ type: 'dismiss', text });
+      },
+      onFeedback: async (verdict) => {
+        const r = await ask({ type: 'feedback', text, verdict, score: result.score, url: location.href });
+        return Boolean(r && r.ok);
+      },
+    });
+    controllers.add(st.controller);
+  }
+
+  function removeWarning(post, st) {
+    st.controller.remove();
+    controllers.delete(st.controller);
+    st.controller = null;
+    post.removeAttribute('data-warnlib-level');
+  }
+
+  // ---------- lifecycle ----------
+
+  function stop() {
+    io?.disconnect();
+    mo?.disconnect();
+    clearTimeout(scanTimer);
+    clearTimeout(sendTimer);
+    scanTimer = sendTimer = null;
+    for (const c of controllers) c.remove();
+    controllers.clear();
+    for (const el of document.querySelectorAll('[data-warnlib-level]')) el.removeAttribute('data-warnlib-level');
+    state = new WeakMap();
+    observed = new WeakSet();
+    visible.clear();
+    pending.clear();
+    checkedTexts.clear();
+    flaggedTexts.clear();
+  }
+
+  async function start() {
+    config = await ask({ type: 'config', site: adapter.name });
+    if (!config || config.error || !config.enabled) return;
+    io = new IntersectionObserver(onIntersect, { rootMargin: '0px' });
+    mo = new MutationObserver(onMutations);
+    mo.observe(document.body || document.documentElement, { childList: true, subtree: true, characterData: true });
+    scan();
+  }
+
+  // The popup asks the tab how many posts were checked and flagged.
+  chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    if (msg?.type !== 'tabStats') return false;
+    sendResponse({
+      site: adapter.name,
+      enabled: Boolean(config && config.enabled),
+      checked: checkedTexts.size,
+      flagged: flaggedTexts.size,
+      mainThreadMs: perf.ms,
+      postsShown: perf.posts,
+    });
+    return false;
+  });
+
+  // New options apply without reloading the page.
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'sync') return;
+    stop();
+    start();
+  });
+
+  start();
+})();

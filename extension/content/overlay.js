@@ -1,0 +1,317 @@
+// The warning UI: a badge in a shadow root (page CSS can't reach in, ours can't leak out),
+// expandable to the reasons, with dismiss / feedback actions and optional masking.
+// Page and API text is only ever inserted with textContent: never as HTML.
+(() => {
+  if (globalThis.WarnlibOverlay) return;
+
+  const HOST_TAG = 'warnlib-badge';
+  const HIGHLIGHT = 'warnlib-evidence';
+  const BLUR_ATTR = 'data-warnlib-blur';
+
+  const STYLE = `
+    :host { all: initial; display: block; margin: 4px 0; font: 13px/1.45 system-ui, -apple-system,
+      "PingFang SC", "Microsoft YaHei", sans-serif; color: #1d2939; text-align: left; position: relative; z-index: 2; }
+    .box { border-radius: 8px; border: 1px solid var(--edge); background: var(--bg); overflow: hidden; }
+    .high { --bg: #fef3f2; --edge: #f04438; --fg: #b42318; }
+    .medium { --bg: #fffaeb; --edge: #f79009; --fg: #b54708; }
+    .bar { display: flex; align-items: center; gap: 6px; padding: 4px 6px; }
+    .label { font-weight: 600; color: var(--fg); flex: 1; min-width: 0; }
+    .label::before { content: "⚠"; margin-right: 4px; }
+    button { all: unset; cursor: pointer; border-radius: 6px; padding: 2px 8px; font-size: 12px;
+      border: 1px solid var(--edge); color: var(--fg); background: #fff; white-space: nowrap; }
+    button:hover, button:focus-visible { background: var(--edge); color: #fff; }
+    button.icon { border-color: transparent; background: transparent; font-size: 15px; padding: 0 6px; }
+    .panel { padding: 6px 10px 8px; border-top: 1px solid var(--edge); background: #fff; }
+    .panel[hidden], .mask[hidden] { display: none; }
+    h2 { all: unset; display: block; font-weight: 600; margin: 0 0 4px; }
+    ul { margin: 0 0 6px; padding-left: 18px; }
+    li { margin: 3px 0; }
+    .quote { display: block; color: #475467; font-size: 12px; }
+    mark { background: #fde272; color: inherit; border-radius: 2px; padding: 0 1px; }
+    .score { color: #475467; font-size: 12px; margin-bottom: 6px; }
+    .actions { display: flex; flex-wrap: wrap; gap: 6px; }
+    .note { font-size: 12px; color: #475467; margin-top: 4px; min-height: 1em; }
+    .mask { padding: 6px 10px; display: flex; align-items: center; gap: 8px; border-top: 1px solid var(--edge); }
+    .mask span { flex: 1; }
+  `;
+
+  // ---------- text helpers ----------
+
+  // API spans count Unicode code points; JS strings count UTF-16 units.
+  function codePoints(text) {
+    return Array.from(text);
+  }
+
+  // Short quote around a span, with the span itself in <mark>.
+  function quoteNode(doc, cps, start, end) {
+    const quote = doc.createElement('span');
+    quote.className = 'quote';
+    const before = cps.slice(Math.max(0, start - 12), start).join('');
+    const after = cps.slice(end, end + 12).join('');
+    quote.append(doc.createTextNode(`“${start > 12 ? '…' : ''}${before}`));
+    const mark = doc.createElement('mark');
+    mark.textContent = cps.slice(start, end).join('');
+    quote.append(mark, doc.createTextNode(`${after}${end + 12 < cps.length ? '…' : ''}”`));
+    return quote;
+  }
+
+  // The exact strings the API pointed at, taken from the text we sent.
+  function evidenceStrings(text, result) {
+    const cps = codePoints(text);
+    const out = new Set();
+    for (const signal of result.signals || []) {
+      for (const [s, e] of signal.spans || []) {
+        const piece = cps.slice(s, e).join('').trim();
+        if (piece) out.add(piece);
+      }
+    }
+    return Array.from(out);
+  }
+
+  // ---------- reasons (shared with the popup and the result page) ----------
+
+  function levelLabel(level, t) {
+    return level === 'high' ? t.badgeHigh : level === 'medium' ? t.badgeMedium : t.levelLow;
+  }
+
+  function renderReasons(doc, container, text, result, t) {
+    const cps = codePoints(text);
+    const title = doc.createElement('h2');
+    title.textContent = t.reasonsTitle;
+    const list = doc.createElement('ul');
+    for (const signal of result.signals || []) {
+      const item = doc.createElement('li');
+      item.className = 'reason';
+      const message = doc.createElement('span');
+      message.className = 'message';
+      message.textContent = String(signal.message ?? signal.rule ?? '');
+      item.append(message);
+      for (const [s, e] of (signal.spans || []).slice(0, 2)) {
+        if (Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e > s && e <= cps.length) {
+          item.append(quoteNode(doc, cps, s, e));
+        }
+      }
+      list.append(item);
+    }
+    const score = doc.createElement('div');
+    score.className = 'score';
+    score.textContent = `${t.scoreLabel}: ${Math.round(Number(result.score) * 100)} / 100`;
+    container.append(title, list, score);
+  }
+
+  // ---------- evidence highlighted in the page ----------
+
+  // Text of an element as `collapse()` sees it, with each character mapped back to
+  // its text node and offset so a match can become a DOM Range.
+  function collapsedTextMap(el) {
+    const chars = [];
+    const where = [];
+    const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let pendingSpace = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement && node.parentElement.closest(HOST_TAG)) continue;
+      const data = node.data;
+      for (let i = 0; i < data.length; i++) {
+        if (/\s/.test(data[i])) {
+          if (!pendingSpace) pendingSpace = [node, i];
+          continue;
+        }
+        if (pendingSpace && chars.length) {
+          chars.push(' ');
+          where.push(pendingSpace);
+        }
+        pendingSpace = null;
+        chars.push(data[i]);
+        where.push([node, i]);
+      }
+    }
+    return { text: chars.join(''), where };
+  }
+
+  function findRanges(parts, pieces) {
+    const ranges = [];
+    for (const el of parts) {
+      const { text, where } = collapsedTextMap(el);
+      for (const piece of pieces) {
+        let from = 0;
+        for (let at = text.indexOf(piece, from); at !== -1; at = text.indexOf(piece, from)) {
+          const range = el.ownerDocument.createRange();
+          const [startNode, startOffset] = where[at];
+          const [endNode, endOffset] = where[at + piece.length - 1];
+          range.setStart(startNode, startOffset);
+          range.setEnd(endNode, endOffset + 1);
+          ranges.push(range);
+          from = at + piece.length;
+        }
+      }
+    }
+    return ranges;
+  }
+
+  function highlightRegistry() {
+    if (!globalThis.CSS || !CSS.highlights || typeof Highlight === 'undefined') return null;
+    let h = CSS.highlights.get(HIGHLIGHT);
+    if (!h) {
+      h = new Highlight();
+      CSS.highlights.set(HIGHLIGHT, h);
+    }
+    return h;
+  }
+
+  // ---------- masking in place ----------
+
+  // Blur everything in the post except the path to our badge: mark the siblings of
+  // each node on that path. Only attributes change; no page node is moved or removed.
+  function mask(post, host) {
+    const marked = [];
+    for (let node = host; node && node !== post; node = node.parentElement) {
+      const parent = node.parentElement;
+      if (!parent) break;
+      for (const sibling of parent.children) {
+        if (sibling !== node && sibling.localName !== HOST_TAG && !sibling.hasAttribute(BLUR_ATTR)) {
+          sibling.setAttribute(BLUR_ATTR, '');
+          marked.push(sibling);
+        }
+      }
+    }
+    return () => marked.forEach((el) => el.removeAttribute(BLUR_ATTR));
+  }
+
+  // ---------- the badge ----------
+
+  // Keep clicks inside the badge from reaching the page (a card's link, a feed's
+  // click-to-open handler): the reader clicked our button, not the post.
+  function isolateEvents(host) {
+    const stop = (e) => e.stopPropagation();
+    for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'touchstart', 'touchend', 'dblclick', 'keydown', 'keyup']) {
+      host.addEventListener(type, stop);
+    }
+    host.addEventListener('click', (e) => {
+      e.stopPropagation();
+      e.preventDefault();
+    });
+  }
+
+  function button(doc, label, cls, onClick) {
+    const b = doc.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (cls) b.className = cls;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  /**
+   * Put a warning on `post`. opts: {anchor, parts, text, result, t (messages), blur,
+   * onDismiss(), onFeedback(verdict) -> Promise<bool>}. Returns {host, remove()}.
+   */
+  function attach(post, opts) {
+    const doc = post.ownerDocument;
+    const { text, result, t } = opts;
+    const level = result.level === 'high' ? 'high' : 'medium';
+    const host = doc.createElement(HOST_TAG);
+    host.setAttribute('data-level', level);
+    const root = host.attachShadow({ mode: 'open' });
+    const style = doc.createElement('style');
+    style.textContent = STYLE;
+    const box = doc.createElement('div');
+    box.className = `box ${level}`;
+    box.setAttribute('role', 'alert');
+
+    const bar = doc.createElement('div');
+    bar.className = 'bar';
+    const label = doc.createElement('span');
+    label.className = 'label';
+    label.textContent = levelLabel(level, t);
+
+    const panel = doc.createElement('div');
+    panel.className = 'panel';
+    panel.hidden = true;
+    renderReasons(doc, panel, text, result, t);
+    const note = doc.createElement('div');
+    note.className = 'note';
+    note.setAttribute('aria-live', 'polite');
+
+    let ranges = [];
+    const registry = highlightRegistry();
+    const unhighlight = () => {
+      if (registry) ranges.forEach((r) => registry.delete(r));
+      ranges = [];
+    };
+
+    const why = button(doc, t.showReasons, 'why', () => {
+      panel.hidden = !panel.hidden;
+      why.textContent = panel.hidden ? t.showReasons : t.hideReasons;
+      unhighlight();
+      if (!panel.hidden && registry) {
+        ranges = findRanges(opts.parts || [], evidenceStrings(text, result));
+        ranges.forEach((r) => registry.add(r));
+      }
+    });
+    why.setAttribute('aria-expanded', 'false');
+    why.addEventListener('click', () => why.setAttribute('aria-expanded', String(!panel.hidden)));
+
+    let unmask = null;
+    const maskRow = doc.createElement('div');
+    maskRow.className = 'mask';
+    maskRow.hidden = true;
+
+    const controller = {
+      host,
+      remove() {
+        unhighlight();
+        if (unmask) unmask();
+        unmask = null;
+        host.remove();
+      },
+    };
+
+    const dismiss = button(doc, '×', 'icon dismiss', () => {
+      controller.remove();
+      opts.onDismiss?.();
+    });
+    dismiss.title = t.dismiss;
+    dismiss.setAttribute('aria-label', t.dismiss);
+
+    const feedback = (verdict) => async () => {
+      note.textContent = '…';
+      const ok = await opts.onFeedback?.(verdict);
+      note.textContent = ok ? t.feedbackThanks : t.feedbackFailed;
+      if (ok && verdict === 'not_scam') setTimeout(() => controller.remove(), 900);
+    };
+    const actions = doc.createElement('div');
+    actions.className = 'actions';
+    actions.append(
+      button(doc, t.notScam, 'not-scam', feedback('not_scam')),
+      button(doc, t.isScam, 'is-scam', feedback('scam')),
+      button(doc, t.dismiss, 'dismiss-text', () => dismiss.click()),
+    );
+    panel.append(actions, note);
+
+    bar.append(label, why, dismiss);
+    box.append(bar, maskRow, panel);
+    root.append(style, box);
+    isolateEvents(host);
+
+    const anchor = opts.anchor || post;
+    anchor.insertBefore(host, anchor.firstChild);
+
+    if (opts.blur && level === 'high') {
+      const notice = doc.createElement('span');
+      notice.textContent = t.maskedNotice;
+      maskRow.append(
+        notice,
+        button(doc, t.showPost, 'show', () => {
+          if (unmask) unmask();
+          unmask = null;
+          maskRow.hidden = true;
+        }),
+      );
+      maskRow.hidden = false;
+      unmask = mask(post, host);
+    }
+    return controller;
+  }
+
+  globalThis.WarnlibOverlay = { attach, renderReasons, levelLabel, evidenceStrings, findRanges, HOST_TAG };
+})();

@@ -1,0 +1,36 @@
+// UI strings with a language override. chrome.i18n always follows the browser's
+// language, so for an explicit choice we read _locales/<lang>/messages.json ourselves.
+
+export function resolveLanguage(setting) {
+  if (setting === 'zh_CN' || setting === 'en') return setting;
+  const ui = (chrome.i18n.getUILanguage() || '').toLowerCase();
+  return ui.startsWith('zh') ? 'zh_CN' : 'en';
+}
+
+// Locale sent to the API so its messages come back in the reader's language.
+export function apiLocale(language) {
+  return language === 'en' ? 'en' : 'zh';
+}
+
+const cache = new Map();
+
+export async function loadMessages(language) {
+  if (!cache.has(language)) {
+    const response = await fetch(chrome.runtime.getURL(`_locales/${language}/messages.json`));
+    const raw = await response.json();
+    cache.set(language, Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.message])));
+  }
+  return cache.get(language);
+}
+
+// Fill every [data-i18n] element's text (never HTML) from the message table.
+export function applyMessages(root, messages) {
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    const text = messages[el.dataset.i18n];
+    if (text) el.textContent = text;
+  }
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) {
+    const text = messages[el.dataset.i18nPlaceholder];
+    if (text) el.placeholder = text;
+  }
+}

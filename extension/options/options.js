@@ -1,0 +1,91 @@
+// Options: server URL (asks for host access when it moves off loopback), API key,
+// sensitivity, masking, per-site switches and language.
+import { DEFAULTS, getSettings, normalizeServerUrl, originPattern, saveSettings } from '../lib/settings.js';
+import { applyMessages, loadMessages, resolveLanguage } from '../lib/i18n.js';
+
+const form = document.getElementById('form');
+const $ = (id) => document.getElementById(id);
+let t = {};
+
+function fill(settings) {
+  form.serverUrl.value = settings.serverUrl;
+  form.apiKey.value = settings.apiKey;
+  for (const r of form.querySelectorAll('input[name="sensitivity"]')) r.checked = r.value === settings.sensitivity;
+  form.blurHigh.checked = settings.blurHigh;
+  for (const c of form.querySelectorAll('input[name="site"]')) c.checked = settings.sites[c.value] !== false;
+  form.language.value = settings.language;
+}
+
+function read() {
+  return {
+    serverUrl: normalizeServerUrl(form.serverUrl.value),
+    apiKey: form.apiKey.value.trim(),
+    sensitivity: form.querySelector('input[name="sensitivity"]:checked')?.value || DEFAULTS.sensitivity,
+    blurHigh: form.blurHigh.checked,
+    sites: Object.fromEntries(Array.from(form.querySelectorAll('input[name="site"]'), (c) => [c.value, c.checked])),
+    language: form.language.value,
+  };
+}
+
+function say(text, isError = false) {
+  $('save-result').textContent = text;
+  $('save-result').className = isError ? 'error' : '';
+}
+
+// The worker can only reach a server the extension has host access to. Loopback is
+// granted in the manifest; any other origin is asked for here, while we still have the
+// click that chrome.permissions.request needs.
+async function ensureAccess(serverUrl) {
+  const origins = [originPattern(serverUrl)];
+  if (await chrome.permissions.contains({ origins })) return true;
+  try {
+    return await chrome.permissions.request({ origins });
+  } catch {
+    return false;
+  }
+}
+
+async function onSubmit(event) {
+  event.preventDefault();
+  let values;
+  try {
+    values = read();
+  } catch {
+    say(t.invalidUrl, true);
+    return;
+  }
+  if (!(await ensureAccess(values.serverUrl))) {
+    say(t.permissionDenied, true);
+    return;
+  }
+  await saveSettings(values);
+  fill(values);
+  if (values.language !== document.documentElement.dataset.language) await localize(values.language);
+  say(t.saved);
+}
+
+async function onTest() {
+  $('test-result').textContent = '…';
+  const status = await chrome.runtime.sendMessage({ type: 'status' });
+  const key = { ok: 'statusOk', down: 'statusDown', timeout: 'statusSlow', auth: 'statusAuth' }[status.state] || 'statusError';
+  $('test-result').textContent = `${t[key]} (${status.serverUrl})${status.state === 'ok' ? '' : ' ' + (status.message || '')}`;
+}
+
+async function localize(language) {
+  const resolved = resolveLanguage(language);
+  t = await loadMessages(resolved);
+  document.documentElement.dataset.language = language;
+  document.documentElement.lang = resolved === 'en' ? 'en' : 'zh-CN';
+  applyMessages(document, t);
+}
+
+async function main() {
+  const settings = await getSettings();
+  await localize(settings.language);
+  fill(settings);
+  form.addEventListener('submit', onSubmit);
+  $('test').addEventListener('click', onTest);
+  document.body.dataset.ready = 'true';
+}
+
+main();
