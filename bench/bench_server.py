@@ -1,0 +1,152 @@
+"""Benchmark of the API under gunicorn: requests/s and p50/p99 latency per endpoint.
+
+    python bench/bench_server.py [--seconds 10] [--workers 2]
+
+Starts gunicorn with server/gunicorn.conf.py on a free port (rate limit off, feedback in a temp
+dir), then drives it from a separate load-generator process (bench/loadgen.py):
+
+- closed loop (8 connections) for the maximum requests/s of each endpoint;
+- open loop at a fixed rate for latency: /v1/score at 200 rps, /v1/score/batch (50 posts) at
+  10 rps, /healthz at 200 rps as the baseline.
+
+Every post text carries a unique suffix so each request misses the server's cache: these are
+scoring costs, not cache lookups. /healthz (no scoring, same HTTP stack) measured in the same
+run is the baseline the ratios are given against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.bench_core import load_corpus  # noqa: E402
+
+TARGETS = {"score_p99_ms_at_200rps": 15.0, "batch50_p99_ms": 60.0}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int, tmp: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "WARNLIB_PORT": str(port),
+        "WARNLIB_WORKERS": str(workers),
+        "WARNLIB_RATE_LIMIT": "0",
+        "WARNLIB_FEEDBACK_DB": str(tmp / "feedback.sqlite3"),
+        "WARNLIB_ACCESS_LOG": str(tmp / "access.log"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(REPO / "server" / "gunicorn.conf.py")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit("gunicorn did not start")
+
+
+def write_bodies(path: Path, texts: list[str], batch: int, count: int) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            if batch == 1:
+                body = {"text": f"{texts[i % len(texts)]} #{i}"}
+            else:
+                items = [{"id": str(j), "text": f"{texts[(i * batch + j) % len(texts)]} #{i}"} for j in range(batch)]
+                body = {"items": items}
+            handle.write(json.dumps(body, ensure_ascii=False) + "\n")
+
+
+def load(url: str, path: str, body_file: Path | None, seconds: float, rate: float | None) -> dict[str, float]:
+    command = [sys.executable, str(REPO / "bench" / "loadgen.py"), url, path, "--seconds", str(seconds)]
+    if body_file is not None:
+        command += ["--body-file", str(body_file)]
+    if rate is not None:
+        command += ["--rate", str(rate), "--concurrency", "16"]
+    else:
+        command += ["--concurrency", "8"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    texts = load_corpus()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        single, batch = tmp / "single.jsonl", tmp / "batch.jsonl"
+        write_bodies(single, texts, 1, 20_000)
+        write_bodies(batch, texts, 50, 2_000)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = start_gunicorn(port, args.workers, tmp)
+        try:
+            load(url, "/v1/score", single, 2, None)  # warm-up: imports, jieba, rule compilation in each worker
+            plan = [
+                ("healthz", "/healthz", None, 200.0),
+                ("score", "/v1/score", single, 200.0),
+                ("batch50", "/v1/score/batch", batch, 10.0),
+            ]
+            results: dict[str, dict[str, dict[str, float]]] = {}
+            for name, path, body, rate in plan:
+                results[name] = {
+                    "max": load(url, path, body, args.seconds, None),
+                    "fixed": load(url, path, body, args.seconds, rate) | {"rate": rate},
+                }
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    print(f"gunicorn, {args.workers} workers x 2 threads, {os.cpu_count()} CPUs; load generator in its own process")
+    print(f"{'endpoint':10} {'max rps':>9} {'fixed rate':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name, result in results.items():
+        fixed = result["fixed"]
+        print(
+            f"{name:10} {result['max']['rps']:9.0f} {fixed['rate']:10.0f} {fixed['p50_ms']:8.2f} "
+            f"{fixed['p99_ms']:8.2f} {int(result['max']['errors'] + fixed['errors']):7d}"
+        )
+    base = results["healthz"]
+    print("ratios against /healthz in this run:")
+    for name in ("score", "batch50"):
+        max_ratio = results[name]["max"]["rps"] / base["max"]["rps"]
+        p99_ratio = results[name]["fixed"]["p99_ms"] / base["fixed"]["p99_ms"]
+        posts_per_s = results[name]["max"]["rps"] * (50 if name == "batch50" else 1)
+        print(f"  {name:8} max rps x{max_ratio:.2f}, p99 x{p99_ratio:.2f}, posts/s {posts_per_s:.0f}")
+    score_p99 = results["score"]["fixed"]["p99_ms"]
+    batch_p99 = results["batch50"]["fixed"]["p99_ms"]
+    print(
+        f"targets: /v1/score p99 {score_p99:.1f} ms at 200 rps (<= {TARGETS['score_p99_ms_at_200rps']:.0f}: "
+        f"{'met' if score_p99 <= TARGETS['score_p99_ms_at_200rps'] else 'MISSED'}); "
+        f"batch of 50 p99 {batch_p99:.1f} ms (<= {TARGETS['batch50_p99_ms']:.0f}: "
+        f"{'met' if batch_p99 <= TARGETS['batch50_p99_ms'] else 'MISSED'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
