@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import warnlib
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -22,3 +24,14 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert command, "README must show the test command under '# 2. Run the tests'"
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert command.group(1).strip() in ci.splitlines()
+
+
+def test_readme_curl_examples_work(tmp_path: Path) -> None:
+    server = pytest.importorskip("warnlib_server", reason="the server extra is not installed")
+    flask_app = server.create_app({"feedback_db": str(tmp_path / "f.sqlite3")})
+    calls = re.findall(r"curl -s http://127\.0\.0\.1:8765(\S+) .*?\n\s+-d '(.+?)'", README)
+    assert len(calls) >= 2, "README shows curl calls for the API"
+    client = flask_app.test_client()
+    for path, body in calls:
+        response = client.post(path, data=body, content_type="application/json")
+        assert response.status_code == 200, (path, response.get_json())
