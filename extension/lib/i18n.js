@@ -1,10 +1,13 @@
 // UI strings with a language override. chrome.i18n always follows the browser's
 // language, so for an explicit choice we read _locales/<lang>/messages.json ourselves.
 
+// 'auto' is Chinese when the browser's UI language or the reader's first preferred
+// content language is Chinese (many readers of Chinese sites run an English browser).
 export function resolveLanguage(setting) {
   if (setting === 'zh_CN' || setting === 'en') return setting;
   const ui = (chrome.i18n.getUILanguage() || '').toLowerCase();
-  return ui.startsWith('zh') ? 'zh_CN' : 'en';
+  const preferred = ((globalThis.navigator?.languages || [])[0] || '').toLowerCase();
+  return ui.startsWith('zh') || preferred.startsWith('zh') ? 'zh_CN' : 'en';
 }
 
 // Locale sent to the API so its messages come back in the reader's language.
