@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,9 @@ def test_async_client(live_server: Callable[..., Any]) -> None:
                 await client.feedback("", "maybe")  # type: ignore[arg-type]
             return list(results), len(await client.rules())
 
-    results, rule_count = asyncio.run(run())
+    # Its own thread and loop: other tests (Playwright's sync API) may leave a loop on this thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results, rule_count = pool.submit(asyncio.run, run()).result(timeout=60)
     assert [r.level for r in results] == ["high", "low"]
     assert rule_count > 10
 
