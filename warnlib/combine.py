@@ -3,7 +3,9 @@
 The score is `sigmoid(logit)` where the logit adds up, in order:
 - `bias`: where a post with no signals sits (well below every threshold);
 - per category, the sum of its fired rules' weights, capped at `category_cap`, so
-  twenty copy-trading phrases do not outweigh evidence from different angles;
+  twenty copy-trading phrases do not outweigh evidence from different angles
+  (`category_caps` raises the cap for a category whose rules only a scheme's
+  own organisers write: two different pump-group rules are enough on their own);
 - `co_occurrence_bonus` when contact diversion appears with any money-making
   category (an invitation to a private channel plus a returns claim is the
   scam's signature), and `breadth_bonus` per category beyond the second;
@@ -40,6 +42,7 @@ MONEY_CATEGORIES = frozenset(
 class CombineConfig:
     bias: float = -4.0
     category_cap: float = 3.0
+    category_caps: tuple[tuple[str, float], ...] = (("pump_and_dump", 4.5),)
     co_occurrence_bonus: float = 1.0
     breadth_bonus: float = 0.5
     context_cap: float = 6.0
@@ -71,7 +74,8 @@ def combine(
     config: CombineConfig = CombineConfig(),
 ) -> Combined:
     sums = category_sums(signal_weights)
-    logit = config.bias + sum(min(total, config.category_cap) for total in sums.values())
+    caps = dict(config.category_caps)
+    logit = config.bias + sum(min(total, caps.get(c, config.category_cap)) for c, total in sums.items())
     fired = set(sums)
     if "contact_diversion" in fired and fired & MONEY_CATEGORIES:
         logit += config.co_occurrence_bonus
