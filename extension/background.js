@@ -291,5 +291,10 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   return true; // answer asynchronously
 });
 
-// For tests and debugging from the worker's console (not reachable from pages).
-globalThis.warnlib = { stats, handleContextCheck, checkStatus, scoreTexts, memoryCache };
+// For tests, the bench and debugging from the worker's console (pages cannot reach this).
+function resetForTests() {
+  memoryCache.clear();
+  downUntil = 0;
+  for (const key of Object.keys(stats)) stats[key] = 0;
+}
+globalThis.warnlib = { stats, handleContextCheck, checkStatus, scoreTexts, resetForTests };

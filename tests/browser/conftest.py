@@ -236,6 +236,7 @@ class Browser:
                 await chrome.storage.sync.clear();
                 await chrome.storage.sync.set({serverUrl: url});
                 await chrome.storage.session.clear();
+                globalThis.warnlib.resetForTests();
             }""",
             api_url,
         )

