@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -75,6 +77,16 @@ class FeedbackStore:
                 ),
             )
         return int(cursor.lastrowid or 0)
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        """Every record, oldest first, as a labeled row ready for `warnlib eval` (label 1 = scam)."""
+        if not self.path.exists():
+            return
+        connection = self._connection()
+        columns = ("id", "created_at", "verdict", "text", "score", "level", "url", "locale", "rules_version")
+        for row in connection.execute(f"SELECT {', '.join(columns)} FROM feedback ORDER BY id"):
+            record = dict(zip(columns, row, strict=True))
+            yield {"text": record.pop("text"), "label": int(record["verdict"] == "scam"), **record}
 
     def count(self) -> int:
         if not self.path.exists():

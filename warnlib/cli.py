@@ -6,6 +6,7 @@ warnlib scan posts.jsonl -o scored.jsonl          # score a file, with progress
 warnlib eval labeled.jsonl [--by channel]         # precision, recall, AUC, ...
 warnlib rules                                     # list the loaded rules
 warnlib serve [--host H] [--port P] [--config F]  # run the HTTP API
+warnlib feedback -o feedback.jsonl                # readers' verdicts as labeled JSONL
 """
 
 from __future__ import annotations
@@ -187,6 +188,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    try:
+        from warnlib_server import FeedbackStore, ServerConfig
+    except ImportError as exc:
+        print(f"reading feedback needs the server extra: pip install -e '.[server]' ({exc})", file=sys.stderr)
+        return 2
+    path = args.db or ServerConfig.load(args.config).feedback_db
+    out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    count = 0
+    try:
+        for row in FeedbackStore(path).export():
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"{count} feedback rows from {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warnlib", description="Warn before investment scams in posts.")
     parser.add_argument("--version", action="version", version=f"warnlib {__version__}")
@@ -224,6 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--config", help="TOML config file")
     serve.set_defaults(func=cmd_serve)
+
+    feedback = sub.add_parser("feedback", help="export readers' feedback as labeled JSONL (for eval)")
+    feedback.add_argument("--db", help="feedback database (default: the server's feedback_db)")
+    feedback.add_argument("--config", help="server TOML config file to read feedback_db from")
+    feedback.add_argument("-o", "--output", help="output JSONL (default stdout)")
+    feedback.set_defaults(func=cmd_feedback)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import sqlite3
@@ -172,3 +173,18 @@ def test_serve_rejects_a_bad_config_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_feedback_export_feeds_eval(live_server: Callable[..., Any], tmp_path: Path) -> None:
+    from warnlib.cli import main
+
+    server = live_server()
+    with Client(server.url) as client:
+        client.feedback(SCAM, "scam", score=0.97, url="https://example.com/1")
+        client.feedback(BENIGN, "not_scam")
+    exported = tmp_path / "feedback.jsonl"
+    assert main(["feedback", "--db", str(server.feedback_db), "-o", str(exported)]) == 0
+    rows = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    assert [(r["text"], r["label"], r["verdict"]) for r in rows] == [(SCAM, 1, "scam"), (BENIGN, 0, "not_scam")]
+    assert rows[0]["url"] == "https://example.com/1" and rows[0]["score"] == 0.97
+    assert main(["eval", str(exported), "--json"]) == 0, "exported feedback is valid eval input"
