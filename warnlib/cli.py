@@ -168,15 +168,24 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+class _MissingExtra(Exception):
+    pass
+
+
+def _server_package() -> Any:
+    """`warnlib_server`, or a clear hint when the server extra is not installed."""
     try:
-        from warnlib_server import ConfigError, serve
+        import warnlib_server
     except ImportError as exc:
-        print(f"the API needs the server extra: pip install -e '.[server]' ({exc})", file=sys.stderr)
-        return 2
+        raise _MissingExtra(f"this command needs the server extra: pip install -e '.[server]' ({exc})") from None
+    return warnlib_server
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    server = _server_package()
     try:
-        serve(host=args.host, port=args.port, config_path=args.config)
-    except ConfigError as exc:
+        server.serve(host=args.host, port=args.port, config_path=args.config)
+    except server.ConfigError as exc:
         print(f"warnlib: configuration error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
@@ -189,16 +198,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    try:
-        from warnlib_server import FeedbackStore, ServerConfig
-    except ImportError as exc:
-        print(f"reading feedback needs the server extra: pip install -e '.[server]' ({exc})", file=sys.stderr)
-        return 2
-    path = args.db or ServerConfig.load(args.config).feedback_db
+    server = _server_package()
+    path = args.db or server.ServerConfig.load(args.config).feedback_db
     out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     count = 0
     try:
-        for row in FeedbackStore(path).export():
+        for row in server.FeedbackStore(path).export():
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     finally:
@@ -258,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (ValueError, TypeError, OSError) as exc:
+    except (ValueError, TypeError, OSError, _MissingExtra) as exc:
         print(f"warnlib: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
