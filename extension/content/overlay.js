@@ -21,8 +21,13 @@
       border: 1px solid var(--edge); color: var(--fg); background: #fff; white-space: nowrap; }
     button:hover, button:focus-visible { background: var(--edge); color: #fff; }
     button.icon { border-color: transparent; background: transparent; font-size: 15px; padding: 0 6px; }
-    .panel { padding: 6px 10px 8px; border-top: 1px solid var(--edge); background: #fff; }
-    .panel[hidden], .mask[hidden] { display: none; }
+    /* The reasons open in the top layer (popover), so a card's fixed height or overflow:hidden
+       cannot clip them and opening them never shifts the page's layout. */
+    .panel { position: fixed; inset: auto; margin: 0; box-sizing: border-box; width: 360px;
+      max-width: calc(100vw - 16px); max-height: 60vh; overflow: auto; padding: 8px 12px 10px;
+      border: 1px solid var(--edge); border-radius: 8px; background: #fff; color: #1d2939;
+      box-shadow: 0 8px 24px rgba(16, 24, 40, .18); font: inherit; }
+    .mask[hidden] { display: none; }
     h2 { all: unset; display: block; font-weight: 600; margin: 0 0 4px; }
     ul { margin: 0 0 6px; padding-left: 18px; }
     li { margin: 3px 0; }
@@ -225,8 +230,8 @@
     label.textContent = levelLabel(level, t);
 
     const panel = doc.createElement('div');
-    panel.className = 'panel';
-    panel.hidden = true;
+    panel.className = `panel ${level}`;
+    panel.setAttribute('popover', 'manual');
     renderReasons(doc, panel, text, result, t);
     const note = doc.createElement('div');
     note.className = 'note';
@@ -239,17 +244,52 @@
       ranges = [];
     };
 
+    // Place the open panel under the bar, kept inside the viewport.
+    const place = () => {
+      const r = bar.getBoundingClientRect();
+      const width = Math.min(360, innerWidth - 16);
+      panel.style.left = `${Math.max(8, Math.min(r.left, innerWidth - width - 8))}px`;
+      const below = r.bottom + 4;
+      const height = panel.offsetHeight;
+      panel.style.top = `${below + height > innerHeight - 8 ? Math.max(8, r.top - height - 4) : below}px`;
+    };
+    // Close on a click outside the badge or Escape, like a menu.
+    const onOutside = (e) => {
+      if (!e.composedPath().includes(host)) panel.hidePopover();
+    };
+    const onKey = (e) => {
+      if (e.key === 'Escape') panel.hidePopover();
+    };
+    const isOpen = () => panel.matches(':popover-open');
+
     const why = button(doc, t.showReasons, 'why', () => {
-      panel.hidden = !panel.hidden;
-      why.textContent = panel.hidden ? t.showReasons : t.hideReasons;
-      unhighlight();
-      if (!panel.hidden && registry) {
-        ranges = findRanges(opts.parts || [], evidenceStrings(text, result));
-        ranges.forEach((r) => registry.add(r));
-      }
+      if (isOpen()) panel.hidePopover();
+      else panel.showPopover();
     });
     why.setAttribute('aria-expanded', 'false');
-    why.addEventListener('click', () => why.setAttribute('aria-expanded', String(!panel.hidden)));
+    panel.addEventListener('toggle', (e) => {
+      const open = e.newState === 'open';
+      why.textContent = open ? t.hideReasons : t.showReasons;
+      why.setAttribute('aria-expanded', String(open));
+      unhighlight();
+      const win = doc.defaultView;
+      if (open) {
+        place();
+        win.addEventListener('scroll', place, { capture: true, passive: true });
+        win.addEventListener('resize', place, { passive: true });
+        doc.addEventListener('pointerdown', onOutside, true);
+        doc.addEventListener('keydown', onKey, true);
+        if (registry) {
+          ranges = findRanges(opts.parts || [], evidenceStrings(text, result));
+          ranges.forEach((r) => registry.add(r));
+        }
+      } else {
+        win.removeEventListener('scroll', place, { capture: true });
+        win.removeEventListener('resize', place);
+        doc.removeEventListener('pointerdown', onOutside, true);
+        doc.removeEventListener('keydown', onKey, true);
+      }
+    });
 
     let unmask = null;
     const maskRow = doc.createElement('div');
@@ -259,6 +299,7 @@
     const controller = {
       host,
       remove() {
+        if (isOpen()) panel.hidePopover(); // also drops the highlight and listeners
         unhighlight();
         if (unmask) unmask();
         unmask = null;

@@ -73,7 +73,10 @@ def test_xiaohongshu_spa_note_overlay_is_checked(ext):
     # Clicking the warning must not open the note (the card has a click handler).
     page.locator('[data-testid="card-1"] warnlib-badge .why').click()
     assert page.evaluate("window.lastOpened") is None
-    page.locator('[data-testid="card-1"] .footer .title').click(force=True)
+    page.keyboard.press("Escape")
+    page.locator('[data-testid="card-1"] warnlib-badge .panel').wait_for(state="hidden")
+    # The blurred card ignores pointer events, so the click reaches the card itself.
+    page.locator('[data-testid="card-1"] a.cover').click(force=True)
     page.wait_for_url("**/explore/65f0c0de000000001200001")
     assert wait_level(page, "#noteContainer .note-content") == "high"
     assert has_badge(page, "#noteContainer .note-content")
