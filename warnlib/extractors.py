@@ -34,7 +34,11 @@ class ContactHandle:
     id = "extract.contact_handle"
     _app = r"(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![a-z])v)"
     _patterns = (
-        re.compile(_app + r"(?:号|群|号码|id)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"),
+        re.compile(_app + r"(?:号|群|号码|id|联系|私聊)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"),
+        re.compile(
+            r"(?:微信|qq|电报|telegram|whatsapp|wechat)(?:号|群)?\s{0,2}(?:搜索|搜)\s{0,2}"
+            r"(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
+        ),
         re.compile(r"(?:微信|qq|电报|wechat|whatsapp|telegram)(?:号|群|号码|id)?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE),
         re.compile(r"(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}"),
     )
@@ -129,13 +133,12 @@ class ReturnRate:
     }
     _filler = (
         r"(?:收益率|收益|利息|息|回报率|回报|盈利|利润|赚|化|率|稳定在|稳定"
-        r"|高达|达到|约|有|能|可|平均|至少|都|在|:|,|\s)"
+        r"|高达|达到|约|有|能|可|平均|至少|都|在|固定|保底|净|:|,|\s)"
     )
     _rate = r"(\d{1,3}(?:\.\d{1,2})?)(?:\s{0,1}[-~到至]\s{0,1}\d{1,3}(?:\.\d{1,2})?)?\s{0,1}%"
     _cn = re.compile(r"(每个月|一个月|年化|每天|每日|每周|一周|每月|每年|日|周|月|年|天)" + _filler + r"{1,6}" + _rate)
     _en_after = re.compile(
-        _rate
-        + r"\s{0,3}(?:returns?\s{0,2}|profits?\s{0,2}|roi\s{0,2}|gains?\s{0,2})?"
+        _rate + r"\s{0,3}(?:returns?\s{0,2}|profits?\s{0,2}|roi\s{0,2}|gains?\s{0,2})?"
         r"(daily|a day|per day|every day|weekly|a week|per week|monthly|a month|per month"
         r"|annually|a year|per year|apy|apr)(?![a-z])"
     )
@@ -166,6 +169,10 @@ class IncomeClaim:
         "日进": "day",
         "每天赚": "day",
         "一天赚": "day",
+        "一天就能赚": "day",
+        "一天能赚": "day",
+        "每天能赚": "day",
+        "每天就能赚": "day",
         "天赚": "day",
         "每天收入": "day",
         "周赚": "week",
@@ -181,7 +188,7 @@ class IncomeClaim:
         "年收入": "year",
     }
     _cn = re.compile(
-        r"(每天收入|一个月赚|日赚|日入|日收|日进|每天赚|一天赚|天赚|周赚|一周赚|月入|月赚|月收入|每月赚|年入|年赚|年薪|年收入)\s{0,2}(?:轻松|稳定|至少|超过|过|破)?\s{0,2}"
+        r"(每天收入|一天就能赚|一天能赚|每天就能赚|每天能赚|一个月赚|日赚|日入|日收|日进|每天赚|一天赚|天赚|周赚|一周赚|月入|月赚|月收入|每月赚|年入|年赚|年薪|年收入)\s{0,2}(?:轻松|稳定|至少|超过|过|破)?\s{0,2}"
     )
     _digits_word = re.compile(r"^([五六七八九]|[5-9])位数")
     _en = re.compile(
@@ -249,7 +256,7 @@ class ResourcePrice:
         r"|(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s{0,1}(?:元|块|rmb|usd|dollars?|bucks)(?![a-z])"
     )
     _resource = re.compile(
-        r"手册|资料|课程|教程|秘籍|社群|会员|内参|指标|策略|信号|喊单|带单|vip|course|blueprint|e-?book|signals?|membership|masterclass|playbook|mentorship|group"
+        r"手册|资料|课程|教程|秘籍|指南|笔记|心得|秘诀|干货|源码|社群|会员|内参|指标|策略|信号|喊单|带单|vip|course|blueprint|e-?book|signals?|membership|masterclass|playbook|mentorship|group"
     )
     window = 30
 
