@@ -292,9 +292,10 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 });
 
 // For tests, the bench and debugging from the worker's console (pages cannot reach this).
-function resetForTests() {
+async function resetForTests() {
   memoryCache.clear();
   downUntil = 0;
   for (const key of Object.keys(stats)) stats[key] = 0;
+  await chrome.storage.session.clear();
 }
 globalThis.warnlib = { stats, handleContextCheck, checkStatus, scoreTexts, resetForTests };

@@ -14,8 +14,12 @@
     .box { border-radius: 8px; border: 1px solid var(--edge); background: var(--bg); overflow: hidden; }
     .high { --bg: #fef3f2; --edge: #f04438; --fg: #b42318; }
     .medium { --bg: #fffaeb; --edge: #f79009; --fg: #b54708; }
+    .box { container-type: inline-size; }
+    .short { display: none; }
+    @container (max-width: 340px) { .long { display: none; } .short { display: inline; } }
     .bar { display: flex; align-items: center; gap: 6px; padding: 4px 6px; }
-    .label { font-weight: 600; color: var(--fg); flex: 1; min-width: 0; }
+    .label { font-weight: 600; color: var(--fg); flex: 1; min-width: 0; white-space: nowrap;
+      overflow: hidden; text-overflow: ellipsis; }
     .label::before { content: "⚠"; margin-right: 4px; }
     button { all: unset; cursor: pointer; border-radius: 6px; padding: 2px 8px; font-size: 12px;
       border: 1px solid var(--edge); color: var(--fg); background: #fff; white-space: nowrap; }
@@ -27,7 +31,6 @@
       max-width: calc(100vw - 16px); max-height: 60vh; overflow: auto; padding: 8px 12px 10px;
       border: 1px solid var(--edge); border-radius: 8px; background: #fff; color: #1d2939;
       box-shadow: 0 8px 24px rgba(16, 24, 40, .18); font: inherit; }
-    .mask[hidden] { display: none; }
     h2 { all: unset; display: block; font-weight: 600; margin: 0 0 4px; }
     ul { margin: 0 0 6px; padding-left: 18px; }
     li { margin: 3px 0; }
@@ -36,8 +39,6 @@
     .score { color: #475467; font-size: 12px; margin-bottom: 6px; }
     .actions { display: flex; flex-wrap: wrap; gap: 6px; }
     .note { font-size: 12px; color: #475467; margin-top: 4px; min-height: 1em; }
-    .mask { padding: 6px 10px; display: flex; align-items: center; gap: 8px; border-top: 1px solid var(--edge); }
-    .mask span { flex: 1; }
   `;
 
   // ---------- text helpers ----------
@@ -212,6 +213,7 @@
    */
   function attach(post, opts) {
     const doc = post.ownerDocument;
+    const win = doc.defaultView;
     const { text, result, t } = opts;
     const level = result.level === 'high' ? 'high' : 'medium';
     const host = doc.createElement(HOST_TAG);
@@ -223,12 +225,22 @@
     box.className = `box ${level}`;
     box.setAttribute('role', 'alert');
 
+    // One compact line in the post, so feeds with fixed-height cards keep their layout.
     const bar = doc.createElement('div');
     bar.className = 'bar';
     const label = doc.createElement('span');
     label.className = 'label';
-    label.textContent = levelLabel(level, t);
+    // Full wording, or just the level where the post is narrow (a feed card).
+    const long = doc.createElement('span');
+    long.className = 'long';
+    long.textContent = levelLabel(level, t);
+    const short = doc.createElement('span');
+    short.className = 'short';
+    short.textContent = level === 'high' ? t.levelHigh : t.levelMedium;
+    label.append(long, short);
+    label.title = long.textContent;
 
+    // The reasons open in the top layer, beside the post where there is room.
     const panel = doc.createElement('div');
     panel.className = `panel ${level}`;
     panel.setAttribute('popover', 'manual');
@@ -238,22 +250,43 @@
     note.setAttribute('aria-live', 'polite');
 
     let ranges = [];
+    let unmask = null;
     const registry = highlightRegistry();
     const unhighlight = () => {
       if (registry) ranges.forEach((r) => registry.delete(r));
       ranges = [];
     };
-
-    // Place the open panel under the bar, kept inside the viewport.
-    const place = () => {
-      const r = bar.getBoundingClientRect();
-      const width = Math.min(360, innerWidth - 16);
-      panel.style.left = `${Math.max(8, Math.min(r.left, innerWidth - width - 8))}px`;
-      const below = r.bottom + 4;
-      const height = panel.offsetHeight;
-      panel.style.top = `${below + height > innerHeight - 8 ? Math.max(8, r.top - height - 4) : below}px`;
+    const reveal = () => {
+      if (unmask) unmask();
+      unmask = null;
+      show.remove();
     };
-    // Close on a click outside the badge or Escape, like a menu.
+
+    // Beside the post (right, else left) so the highlighted words stay readable;
+    // under or over the badge on narrow screens. Always inside the viewport.
+    const place = () => {
+      const postBox = post.getBoundingClientRect();
+      const barBox = bar.getBoundingClientRect();
+      const width = Math.min(360, win.innerWidth - 16);
+      const height = panel.offsetHeight;
+      const clampTop = (y) => Math.max(8, Math.min(y, win.innerHeight - height - 8));
+      let left;
+      let top;
+      if (win.innerWidth - postBox.right >= width + 16) {
+        left = postBox.right + 8;
+        top = clampTop(barBox.top);
+      } else if (postBox.left >= width + 16) {
+        left = postBox.left - width - 8;
+        top = clampTop(barBox.top);
+      } else {
+        left = Math.max(8, Math.min(barBox.left, win.innerWidth - width - 8));
+        const below = barBox.bottom + 4;
+        top = below + height > win.innerHeight - 8 ? Math.max(8, barBox.top - height - 4) : below;
+      }
+      panel.style.left = `${left}px`;
+      panel.style.top = `${top}px`;
+    };
+    // Close on a click outside the badge or on Escape, like a menu.
     const onOutside = (e) => {
       if (!e.composedPath().includes(host)) panel.hidePopover();
     };
@@ -272,14 +305,15 @@
       why.textContent = open ? t.hideReasons : t.showReasons;
       why.setAttribute('aria-expanded', String(open));
       unhighlight();
-      const win = doc.defaultView;
       if (open) {
+        // Asking why means wanting to look: unmask, then point at the words.
+        reveal();
         place();
         win.addEventListener('scroll', place, { capture: true, passive: true });
         win.addEventListener('resize', place, { passive: true });
         doc.addEventListener('pointerdown', onOutside, true);
         doc.addEventListener('keydown', onKey, true);
-        if (registry) {
+        if (registry && host.isConnected) {
           ranges = findRanges(opts.parts || [], evidenceStrings(text, result));
           ranges.forEach((r) => registry.add(r));
         }
@@ -291,15 +325,10 @@
       }
     });
 
-    let unmask = null;
-    const maskRow = doc.createElement('div');
-    maskRow.className = 'mask';
-    maskRow.hidden = true;
-
     const controller = {
       host,
       remove() {
-        if (isOpen()) panel.hidePopover(); // also drops the highlight and listeners
+        if (isOpen()) panel.hidePopover(); // its toggle handler drops the listeners
         unhighlight();
         if (unmask) unmask();
         unmask = null;
@@ -313,6 +342,9 @@
     });
     dismiss.title = t.dismiss;
     dismiss.setAttribute('aria-label', t.dismiss);
+
+    const show = button(doc, t.showPost, 'show', reveal);
+    show.title = t.maskedNotice;
 
     const feedback = (verdict) => async () => {
       note.textContent = '…';
@@ -329,26 +361,16 @@
     );
     panel.append(actions, note);
 
-    bar.append(label, why, dismiss);
-    box.append(bar, maskRow, panel);
+    const masked = Boolean(opts.blur && level === 'high');
+    bar.append(label, why, ...(masked ? [show] : []), dismiss);
+    box.append(bar, panel);
     root.append(style, box);
     isolateEvents(host);
 
     const anchor = opts.anchor || post;
     anchor.insertBefore(host, anchor.firstChild);
-
-    if (opts.blur && level === 'high') {
-      const notice = doc.createElement('span');
-      notice.textContent = t.maskedNotice;
-      maskRow.append(
-        notice,
-        button(doc, t.showPost, 'show', () => {
-          if (unmask) unmask();
-          unmask = null;
-          maskRow.hidden = true;
-        }),
-      );
-      maskRow.hidden = false;
+    if (masked) {
+      label.title = `${long.textContent} — ${t.maskedNotice}`;
       unmask = mask(post, host);
     }
     return controller;

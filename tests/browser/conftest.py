@@ -235,8 +235,7 @@ class Browser:
             """async (url) => {
                 await chrome.storage.sync.clear();
                 await chrome.storage.sync.set({serverUrl: url});
-                await chrome.storage.session.clear();
-                globalThis.warnlib.resetForTests();
+                await globalThis.warnlib.resetForTests();  // caches, counters, session storage
             }""",
             api_url,
         )

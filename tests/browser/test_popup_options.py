@@ -1,0 +1,214 @@
+"""Popup (server status, this tab's counts, paste-to-check), options page, the context-menu check,
+a stopped or silent server, and the screenshot artifact."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+import warnlib
+
+from .conftest import start_api
+from .test_sites import has_badge, open_page, wait_level
+
+pytestmark = pytest.mark.browser
+
+START_COMMAND = 'pip install -e ".[server]" && warnlib serve'
+
+
+def tab_id(ext, site: str | None) -> int:
+    """Id of the tab whose content script reports `site` (None: a tab without one). The extension
+    has no "tabs" permission, so it cannot read tab URLs; it can ask its content scripts."""
+    return ext.worker.evaluate(
+        """async (site) => {
+            for (const tab of await chrome.tabs.query({})) {
+                const stats = await chrome.tabs.sendMessage(tab.id, {type: 'tabStats'}).catch(() => null);
+                if ((stats ? stats.site : null) === site) return tab.id;
+            }
+            return null;
+        }""",
+        site,
+    )
+
+
+def open_popup(ext, tab: int | None = None):
+    page = ext.context.new_page()
+    page.goto(ext.page_url("popup/popup.html" + (f"?tab={tab}" if tab else "")))
+    page.wait_for_selector("body[data-ready]")
+    return page
+
+
+def test_popup_shows_status_counts_and_checks_pasted_text(ext, api):
+    site = open_page(ext, "https://www.xiaohongshu.com/explore")
+    wait_level(site, '[data-testid="card-1"]')
+    wait_level(site, '[data-testid="card-7"]')
+    site.wait_for_timeout(300)
+    checked = site.evaluate(
+        """() => new Set([...document.querySelectorAll('[data-warnlib-level]')]
+                  .map(p => p.querySelector('.footer .title').textContent.trim())).size"""
+    )
+    flagged = site.locator('section.note-item[data-warnlib-level="high"]').count()
+
+    popup = open_popup(ext, tab_id(ext, "xiaohongshu"))
+    assert popup.inner_text("#server-state") == "已连接"
+    assert popup.inner_text("#server-url") == api.url
+    assert not popup.locator("#server-help").is_visible()
+    assert int(popup.inner_text("#tab-checked")) == checked > 0
+    assert int(popup.inner_text("#tab-flagged")) == flagged == 2
+
+    popup.fill("#paste", "加我薇信带单，稳赚不赔，一个月5000翻到10万，名额有限")
+    popup.click("#check")
+    popup.wait_for_selector("#result .level.high")
+    expected = warnlib.score("加我薇信带单，稳赚不赔，一个月5000翻到10万，名额有限")
+    assert popup.locator("#result .reason .message").all_inner_texts() == [s.message for s in expected.signals]
+
+    popup.fill("#paste", "今天去西湖边散步，天气真好")
+    popup.click("#check")
+    popup.wait_for_selector("#result .level.low")
+    assert popup.inner_text("#result") == "未发现明显的投资诈骗迹象。"
+
+    # The popup renders API messages as text too.
+    popup.fill("#paste", "zzscamword 稳赚不赔 <b>bold</b>")
+    popup.click("#check")
+    popup.wait_for_selector("#result .reason")
+    assert popup.locator("#result img, #result b").count() == 0
+    assert popup.evaluate("window.__warnlibXss") is None
+
+    # On a page without a supported site, the popup says so.
+    blank = ext.context.new_page()
+    blank.goto(ext.page_url("result/result.html"))
+    other = open_popup(ext, tab_id(ext, None))
+    assert "不是支持的网站" in other.inner_text("#tab-note")
+
+
+def test_options_page_saves_settings_and_tests_the_connection(ext, api):
+    page = ext.context.new_page()
+    page.goto(ext.page_url("options/options.html"))
+    page.wait_for_selector("body[data-ready]")
+    assert page.input_value("#serverUrl") == api.url
+    assert page.is_checked('input[name="sensitivity"][value="medium"]')
+    assert page.is_checked("#blurHigh")
+    assert all(page.is_checked(f'input[name="site"][value="{s}"]') for s in ("xiaohongshu", "weibo", "x", "reddit"))
+
+    page.click("#test")
+    # (Extension pages forbid eval, so wait with selectors rather than wait_for_function.)
+    page.locator("#test-result", has_text="已连接").wait_for()
+
+    # A URL that is not http(s) is refused and nothing is saved.
+    page.fill("#serverUrl", "ftp://127.0.0.1:9")
+    page.click("#save")
+    page.wait_for_selector("#save-result.error")
+    assert ext.worker.evaluate("async () => (await chrome.storage.sync.get('serverUrl')).serverUrl") == api.url
+
+    page.fill("#serverUrl", api.url + "/")
+    page.check('input[name="sensitivity"][value="high"]')
+    page.uncheck("#blurHigh")
+    page.uncheck('input[name="site"][value="reddit"]')
+    page.fill("#apiKey", "k-123")
+    page.select_option("#language", "en")
+    page.click("#save")
+    page.locator("#save-result", has_text="Saved").wait_for()
+    stored = ext.worker.evaluate("() => chrome.storage.sync.get(null)")
+    assert stored["serverUrl"] == api.url  # trailing slash normalized away
+    assert stored["sensitivity"] == "high"
+    assert stored["blurHigh"] is False
+    assert stored["sites"] == {"xiaohongshu": True, "weibo": True, "x": True, "reddit": False}
+    assert stored["apiKey"] == "k-123"
+    assert stored["language"] == "en"
+    assert page.inner_text("h1") == "warnlib options"  # the page switched language
+
+
+def test_context_menu_check_opens_a_result_window(ext, api):
+    start = len(api.feedback_rows())
+    text = "Guaranteed 30% weekly returns with our VIP signals group, DM me on Telegram"
+    with ext.context.expect_page() as new_page:
+        ext.worker.evaluate(
+            "(t) => globalThis.warnlib.handleContextCheck({menuItemId: 'warnlib-check-selection', selectionText: t},"
+            " {url: 'https://example.org/forum'})",
+            text,
+        )
+    page = new_page.value
+    page.wait_for_selector("body[data-ready]")
+    assert "/result/result.html?id=" in page.url
+    assert page.inner_text("#text") == text
+    assert page.locator("#result .level.high").count() == 1
+    expected = warnlib.score(text)
+    assert page.locator("#result .reason .message").all_inner_texts() == [s.message for s in expected.signals]
+    page.click("#scam")
+    page.locator("#feedback-note", has_text="谢谢").wait_for()
+    rows = api.feedback_rows()
+    assert len(rows) == start + 1
+    assert (rows[-1]["verdict"], rows[-1]["text"], rows[-1]["url"]) == ("scam", text, "https://example.org/forum")
+
+
+def test_stopped_or_silent_server_leaves_pages_intact(ext, tmp_path):
+    own = start_api(tmp_path)
+    try:
+        ext.settings(serverUrl=own.url)
+        page = open_page(ext, "https://x.com/home")
+        assert wait_level(page, "#scam-1") == "high"  # the extension really uses this server
+        page.close()
+    finally:
+        own.stop()
+
+    # What the page looks like with the extension switched off for the site...
+    ext.settings(sites={"xiaohongshu": True, "weibo": True, "x": True, "reddit": False})
+    page = open_page(ext, "https://www.reddit.com/")
+    page.wait_for_timeout(300)
+    baseline = page.inner_html("body")
+    page.close()
+    # ...is exactly what it looks like with the server stopped.
+    ext.worker.evaluate("() => globalThis.warnlib.resetForTests()")  # a fresh session: nothing cached
+    ext.settings(sites={"xiaohongshu": True, "weibo": True, "x": True, "reddit": True})
+    page = open_page(ext, "https://www.reddit.com/")
+    page.wait_for_timeout(1000)
+    assert page.inner_html("body") == baseline
+    assert page.errors == []
+    # The page's own scripts keep working (infinite scroll on the x fixture).
+    x = open_page(ext, "https://x.com/home")
+    x.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    x.wait_for_function("window.pageLoads === 1")
+    x.wait_for_timeout(500)
+    assert x.locator("warnlib-badge, [data-warnlib-level], [data-warnlib-blur]").count() == 0
+    assert x.errors == []
+
+    popup = open_popup(ext)
+    assert popup.inner_text("#server-state") == "服务器无法连接"
+    assert popup.locator("#server-help").is_visible()
+    assert popup.inner_text("#start-command") == START_COMMAND
+
+    # A server that accepts connections but never answers: the 3 s timeout gives up quietly.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        ext.settings(serverUrl=f"http://127.0.0.1:{silent.getsockname()[1]}")
+        ext.worker.evaluate("() => globalThis.warnlib.resetForTests()")
+        page = open_page(ext, "https://www.reddit.com/")
+        started = time.monotonic()
+        page.wait_for_function("() => true")
+        ext.worker.evaluate("() => new Promise(r => setTimeout(r, 3500))")
+        assert time.monotonic() - started >= 3
+        assert page.inner_html("body") == baseline
+        assert ext.stats()["failures"] >= 1
+        popup = open_popup(ext)
+        assert popup.inner_text("#server-state") == "服务器响应超时"
+        assert popup.locator("#server-help").is_visible()
+
+
+def test_screenshot_of_an_overlaid_page(ext, artifacts):
+    page = open_page(ext, "https://www.xiaohongshu.com/explore")
+    for i in (1, 5):
+        wait_level(page, f'[data-testid="card-{i}"]')
+    assert has_badge(page, '[data-testid="card-5"]')
+    page.locator('[data-testid="card-5"] warnlib-badge .why').click()
+    page.wait_for_function("() => (CSS.highlights.get('warnlib-evidence')?.size || 0) > 0")
+    page.screenshot(path=str(artifacts / "screenshot-xiaohongshu.png"))
+    note = open_page(ext, "https://www.xiaohongshu.com/explore/65f0c0de000000001200005")
+    wait_level(note, "#noteContainer .note-content")
+    wait_level(note, '[data-testid="comment-scam"]')
+    note.locator("#noteContainer .note-content > warnlib-badge .why").click()
+    note.wait_for_function("() => (CSS.highlights.get('warnlib-evidence')?.size || 0) > 0")
+    note.screenshot(path=str(artifacts / "screenshot-xiaohongshu-note.png"))
+    assert (artifacts / "screenshot-xiaohongshu.png").stat().st_size > 10_000
