@@ -26,10 +26,14 @@
   let mo = null;
   let scanTimer = null;
   let sendTimer = null;
-  const perf = { ms: 0, posts: 0 };
+  const perf = { ms: 0, posts: 0, byKind: {} };
 
-  // Record main-thread time spent by us as performance measures ("warnlib:*"),
-  // so the bench (and DevTools) can see what the extension costs the page.
+  // Main-thread time spent by this script, in totals per kind of work (the popup's
+  // tabStats carries them) and as "warnlib:*" performance measures that DevTools and the
+  // bench can see. Measures stop after MAX_MEASURES so a long session can't grow the
+  // page's performance buffer without bound; the totals keep counting.
+  const MAX_MEASURES = 2000;
+  let measures = 0;
   function timed(name, fn) {
     const start = performance.now();
     try {
@@ -37,10 +41,14 @@
     } finally {
       const end = performance.now();
       perf.ms += end - start;
-      try {
-        performance.measure(`warnlib:${name}`, { start, end });
-      } catch {
-        /* measure() unsupported: timing is optional */
+      perf.byKind[name] = (perf.byKind[name] || 0) + (end - start);
+      if (measures < MAX_MEASURES) {
+        measures += 1;
+        try {
+          performance.measure(`warnlib:${name}`, { start, end });
+        } catch {
+          /* measure() unsupported: the totals still count */
+        }
       }
     }
   }
@@ -77,15 +85,17 @@
   }
 
   function onMutations(records) {
-    // Our own badge going in or out is not news.
-    for (const r of records) {
-      if (r.target.localName === WarnlibOverlay.HOST_TAG) continue;
-      const ours = (n) => n.nodeType === 1 && n.localName === WarnlibOverlay.HOST_TAG;
-      if (r.type === 'childList' && [...r.addedNodes, ...r.removedNodes].every(ours)) continue;
-      if (r.type === 'attributes') continue;
-      scheduleScan();
-      return;
-    }
+    timed('mutations', () => {
+      if (records.some(isNews)) scheduleScan();
+    });
+  }
+
+  // Our own badge going in or out is not news.
+  function isNews(r) {
+    if (r.target.localName === WarnlibOverlay.HOST_TAG) return false;
+    const ours = (n) => n.nodeType === 1 && n.localName === WarnlibOverlay.HOST_TAG;
+    if (r.type === 'childList' && [...r.addedNodes, ...r.removedNodes].every(ours)) return false;
+    return true;
   }
 
   function onIntersect(entries) {
@@ -212,7 +222,8 @@
       checked: checkedTexts.size,
       flagged: flaggedTexts.size,
       mainThreadMs: perf.ms,
-      postsShown: perf.posts,
+      mainThreadByKind: perf.byKind,
+      postsAnswered: perf.posts,
     });
     return false;
   });

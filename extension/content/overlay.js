@@ -41,6 +41,23 @@
     .note { font-size: 12px; color: #475467; margin-top: 4px; min-height: 1em; }
   `;
 
+  // One parsed stylesheet shared by every badge (parsing it per badge was most of the
+  // cost of drawing one); a <style> element where constructable sheets are unavailable.
+  let sharedSheet = null;
+  function adoptStyle(root, doc) {
+    try {
+      if (!sharedSheet) {
+        sharedSheet = new CSSStyleSheet();
+        sharedSheet.replaceSync(STYLE);
+      }
+      root.adoptedStyleSheets = [sharedSheet];
+    } catch {
+      const style = doc.createElement('style');
+      style.textContent = STYLE;
+      root.append(style);
+    }
+  }
+
   // ---------- text helpers ----------
 
   // API spans count Unicode code points; JS strings count UTF-16 units.
@@ -219,8 +236,6 @@
     const host = doc.createElement(HOST_TAG);
     host.setAttribute('data-level', level);
     const root = host.attachShadow({ mode: 'open' });
-    const style = doc.createElement('style');
-    style.textContent = STYLE;
     const box = doc.createElement('div');
     box.className = `box ${level}`;
     box.setAttribute('role', 'alert');
@@ -364,7 +379,8 @@
     const masked = Boolean(opts.blur && level === 'high');
     bar.append(label, why, ...(masked ? [show] : []), dismiss);
     box.append(bar, panel);
-    root.append(style, box);
+    adoptStyle(root, doc);
+    root.append(box);
     isolateEvents(host);
 
     const anchor = opts.anchor || post;
