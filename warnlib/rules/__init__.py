@@ -25,6 +25,7 @@ match whole words only.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -135,6 +136,13 @@ def _compile(rule_id: str, phrases: Iterable[str], patterns: Iterable[str]) -> r
 _MAX_CLASS_SIZE = 512
 
 
+@functools.cache
+def _decimal_digits() -> frozenset[str]:
+    # What \d matches in a str pattern: every Unicode decimal digit, not only 0-9. All of them
+    # lie below U+20000 (the last is U+1FBF9), so the scan stops there.
+    return frozenset(chr(x) for x in range(0x20000) if chr(x).isdecimal())
+
+
 def _first_chars_of_sequence(items: Any) -> tuple[set[str] | None, bool]:
     """The characters a parsed regex sequence can start with, and whether it can match empty."""
     from re import _constants as c  # type: ignore[attr-defined]
@@ -152,6 +160,8 @@ def _first_chars_of_sequence(items: Any) -> tuple[set[str] | None, bool]:
                     chars.add(chr(value))
                 elif kind is c.RANGE and value[1] - value[0] < _MAX_CLASS_SIZE:
                     chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                    chars |= _decimal_digits()
                 else:
                     return None, False  # negated sets, categories like \s, huge ranges
         elif op is c.SUBPATTERN:
