@@ -72,6 +72,11 @@ async function apiFetch(settings, path, { method = 'GET', body } = {}) {
     }
     if (response.status === 401 || response.status === 403) {
       setStatus('auth', data?.error?.message || `HTTP ${response.status}`);
+    } else if (response.status === 429) {
+      // Rate limited: wait as long as the server asks before sending more.
+      const wait = Number(response.headers.get('Retry-After')) || 5;
+      setStatus('error', data?.error?.message || 'rate limited');
+      downUntil = Date.now() + wait * 1000;
     } else if (!response.ok) {
       // A refused item (too long, bad request) says nothing about the server's health.
       if (response.status >= 500) setStatus('error', data?.error?.message || `HTTP ${response.status}`);
@@ -182,6 +187,8 @@ async function checkStatus() {
   const settings = await getSettings();
   const { ok, data } = await apiFetch(settings, '/healthz');
   if (ok && data?.status !== 'ok') setStatus('error', 'unexpected /healthz answer');
+  // /healthz needs no key; a one-word score shows whether ours is accepted.
+  else if (ok) await apiFetch(settings, '/v1/score', { method: 'POST', body: { text: 'ok' } });
   return { ...status, serverUrl: settings.serverUrl };
 }
 

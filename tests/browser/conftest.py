@@ -105,12 +105,11 @@ class ApiServer:
             return [dict(r) for r in con.execute("SELECT * FROM feedback ORDER BY id")]
 
 
-def start_api(tmp: Path, *, rules: Path | None = None) -> ApiServer:
+def start_api(tmp: Path, *, rules: Path | None = None, api_keys: str = "") -> ApiServer:
     """Start the real API (`python -m warnlib_server`) on a free port and wait for /healthz."""
     port = free_port()
     db = tmp / "feedback.sqlite3"
-    env = {**os.environ, "WARNLIB_FEEDBACK_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    env.pop("WARNLIB_API_KEYS", None)
+    env = {**os.environ, "WARNLIB_FEEDBACK_DB": str(db), "PYTHONUNBUFFERED": "1", "WARNLIB_API_KEYS": api_keys}
     env.pop("WARNLIB_CONFIG", None)
     if rules is not None:
         env["WARNLIB_RULES"] = str(rules)

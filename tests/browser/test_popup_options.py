@@ -120,6 +120,47 @@ def test_options_page_saves_settings_and_tests_the_connection(ext, api):
     assert page.inner_text("h1") == "warnlib options"  # the page switched language
 
 
+@pytest.mark.parametrize("granted", [False, True])
+def test_options_asks_for_access_to_a_server_off_loopback(ext, api, granted):
+    # Chrome's permission prompt cannot be answered in headless mode, so the page's
+    # chrome.permissions.request is replaced by one that records the request and answers.
+    page = ext.context.new_page()
+    answer = "true" if granted else "false"
+    page.add_init_script(
+        f"window.__asked = [];chrome.permissions.request = async (p) => {{ window.__asked.push(p); return {answer}; }};"
+    )
+    page.goto(ext.page_url("options/options.html"))
+    page.wait_for_selector("body[data-ready]")
+    page.fill("#serverUrl", "https://warnlib.example.net:8443/api/")
+    page.click("#save")
+    page.locator("#save-result", has_text="已保存" if granted else "未获得").wait_for()
+    assert page.evaluate("window.__asked") == [{"origins": ["https://warnlib.example.net/*"]}]
+    stored = ext.worker.evaluate("async () => (await chrome.storage.sync.get('serverUrl')).serverUrl")
+    assert stored == ("https://warnlib.example.net:8443/api" if granted else api.url)
+    # Loopback on any port is granted by the manifest: no request at all.
+    page.fill("#serverUrl", "http://127.0.0.1:9999")
+    page.click("#save")
+    page.locator("#save-result", has_text="已保存").wait_for()
+    assert len(page.evaluate("window.__asked")) == 1
+
+
+def test_api_key_is_sent_and_a_wrong_key_is_reported(ext, tmp_path):
+    keyed = start_api(tmp_path, api_keys="right-key")
+    try:
+        ext.settings(serverUrl=keyed.url, apiKey="wrong-key")
+        page = open_page(ext, "https://www.reddit.com/")
+        page.wait_for_timeout(800)
+        assert page.locator("warnlib-badge, [data-warnlib-level]").count() == 0
+        popup = open_popup(ext)
+        assert popup.inner_text("#server-state") == "API 密钥无效或缺失"
+        page.close()
+        ext.settings(apiKey="right-key")
+        page = open_page(ext, "https://www.reddit.com/")
+        assert wait_level(page, "#t3_scam1") == "high"
+    finally:
+        keyed.stop()
+
+
 def test_context_menu_check_opens_a_result_window(ext, api):
     start = len(api.feedback_rows())
     text = "Guaranteed 30% weekly returns with our VIP signals group, DM me on Telegram"
