@@ -1,0 +1,95 @@
+"""English detection: hand-written hard negatives and positives, pump-and-dump scoring, hostile input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import warnlib
+from tests.conftest import read_jsonl
+
+EN_POSTS = Path(__file__).resolve().parent / "data" / "en-posts.jsonl"
+
+
+def test_english_posts_file_is_well_formed() -> None:
+    rows = read_jsonl(EN_POSTS)
+    assert len(rows) >= 150
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert all(set(r) == {"id", "label", "category", "text"} and r["label"] in (0, 1) for r in rows)
+    assert {r["category"] for r in rows if r["label"] == 0} >= {"crypto_talk", "market_news", "anti_scam"}
+    assert {r["category"] for r in rows if r["label"] == 1} >= {"pump_call", "recovery", "giveaway", "signals_group"}
+
+
+def test_english_posts_levels(scorer: warnlib.Scorer) -> None:
+    rows = read_jsonl(EN_POSTS)
+    benign = [(r["id"], scorer.score(r["text"], locale="en").level) for r in rows if r["label"] == 0]
+    scams = [(r["id"], scorer.score(r["text"], locale="en").level) for r in rows if r["label"] == 1]
+    assert [i for i, level in benign if level == "high"] == [], "no benign post may be high"
+    medium = [i for i, level in benign if level == "medium"]
+    assert len(medium) <= 0.01 * len(benign), f"benign posts at medium: {medium}"
+    missed = [i for i, level in scams if level == "low"]
+    assert len(missed) <= 0.1 * len(scams), f"scam posts left low: {missed}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "📢 PUMP ANNOUNCEMENT 📢 Sunday 17:00 GMT",
+        "Coin name is : $XYZ",
+        "Our pump is postponed to tomorrow",
+        "30 minutes until the pump ⏰",
+    ],
+)
+def test_a_pump_groups_own_voice_is_flagged(scorer: warnlib.Scorer, text: str) -> None:
+    assessment = scorer.score(text, locale="en")
+    assert assessment.level in {"medium", "high"}
+    assert "pump_and_dump" in assessment.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why did DOGE pump today?",
+        "BTC pumped 8% overnight, shorts got wrecked",
+        "Waiting for the next pump, buy and hold",
+        "Prosecutors said the group ran a pump-and-dump scheme, announcing the coin name on Telegram.",
+        "3 hours left until the game starts",
+    ],
+)
+def test_market_talk_and_reporting_about_pumps_stay_low(scorer: warnlib.Scorer, text: str) -> None:
+    assert scorer.score(text, locale="en").level == "low"
+
+
+def test_one_category_alone_stays_below_medium_except_pump_groups() -> None:
+    # The per-category cap keeps one angle from carrying a post; pump_and_dump is the one exception.
+    config = warnlib.Scorer().combine_config
+    caps = dict(config.category_caps)
+    assert set(caps) == {"pump_and_dump"}
+    assert config.bias + config.category_cap < 0 <= config.bias + caps["pump_and_dump"]
+
+
+HOSTILE_EN = {
+    "pump": "pump " * 20_000,
+    "coin_is": "coin is : " * 11_000,
+    "percent": "gain 1,000% " * 8_400,
+    "digits": "1" * 100_000,
+    "hex": "0x" + "a" * 99_998,
+    "domains": "ab.cd/" * 16_000,
+    "send": "send " * 20_000,
+    "giveaway": "giveaway like " * 7_000,
+    "timestamps": "time : 12:00 " * 7_500,
+    "minutes": "5 minutes " * 10_000,
+    "low_high": "low : 1 " * 12_000,
+    "dm": "dm me for " * 10_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_EN))
+def test_hostile_english_input_is_scored_quickly(scorer: warnlib.Scorer, name: str) -> None:
+    text = HOSTILE_EN[name][:100_000]
+    started = time.perf_counter()
+    scorer.score(text, locale="en")
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"{name}: {elapsed:.2f}s"
