@@ -8,6 +8,7 @@ listed without touching code. Register a new one by adding it to `EXTRACTORS`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import ClassVar, Protocol
 
@@ -54,8 +55,11 @@ class ContactHandle:
         return spans
 
 
-def _near(amounts: list[Amount], first: Amount, max_gap: int) -> list[Amount]:
-    return [a for a in amounts if a is not first and abs(a.start - first.start) <= max_gap]
+def _near(amounts: list[Amount], starts: list[int], first: Amount, max_gap: int) -> list[Amount]:
+    # `starts` (of `amounts`) is sorted: look only inside the window, or many amounts make this quadratic.
+    lo = bisect.bisect_left(starts, first.start - max_gap)
+    hi = bisect.bisect_right(starts, first.start + max_gap)
+    return [a for a in amounts[lo:hi] if a is not first]
 
 
 class MoneyGrowth:
@@ -74,6 +78,7 @@ class MoneyGrowth:
 
     def extract(self, text: str) -> list[Span]:
         amounts = find_amounts(text)
+        starts = [a.start for a in amounts]
         for index, stake in enumerate(amounts):
             if stake.value < 50:
                 continue
@@ -81,8 +86,9 @@ class MoneyGrowth:
             after = text[stake.end : stake.end + 12]
             is_stake = bool(self._start_before.search(before) or self._start_after.match(after))
             if is_stake:
-                for result in _near(amounts, stake, 60):
-                    if result.value >= max(self.min_ratio * stake.value, self.min_result):
+                need = max(self.min_ratio * stake.value, self.min_result)
+                for result in _near(amounts, starts, stake, 60):
+                    if result.value >= need:
                         return [(stake.start, stake.end), (result.start, result.end)]
             if index + 1 < len(amounts):
                 result = amounts[index + 1]
@@ -256,7 +262,7 @@ class ResourcePrice:
         r"|(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s{0,1}(?:元|块|rmb|usd|dollars?|bucks)(?![a-z])"
     )
     _resource = re.compile(
-        r"手册|资料|课程|教程|秘籍|指南|笔记|心得|秘诀|干货|源码|社群|会员|内参|指标|策略|信号|喊单|带单|vip|course|blueprint|e-?book|signals?|membership|masterclass|playbook|mentorship|group"
+        r"手册|秘籍|秘诀|源码|社群|会员|内参|指标|策略|信号|喊单|带单|vip|course|blueprint|e-?book|signals?|membership|masterclass|playbook|mentorship|group"
     )
     window = 30
 

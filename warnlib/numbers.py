@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ARABIC = re.compile(
     r"(?<![\d.])(\d{1,3}(?:,\d{3}){1,4}|\d{1,12}(?:\.\d{1,4})?)\s{0,1}"
     r"(千万|百万|亿|万|千|百|k|w|m|million|mil|thousand|grand)?(?![a-z])"
 )
-_CHINESE = re.compile(r"[零一二两三四五六七八九十百千万亿]{1,10}")
+# "二十多万" (two hundred thousand odd) reads as 二十万.
+_CHINESE = re.compile(r"[零一二两三四五六七八九十百千万亿]{1,10}(?:多[万亿千百])?")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
@@ -65,15 +67,21 @@ def parse_chinese_number(text: str) -> float | None:
 
 def find_amounts(text: str) -> list[Amount]:
     """Every amount in `text` (normalized: lower case, half-width), in order of position."""
+    return list(_find_amounts(text))
+
+
+@lru_cache(maxsize=4)
+def _find_amounts(text: str) -> tuple[Amount, ...]:
+    # Several extractors read the amounts of the same post: find them once.
     found: list[Amount] = []
     for match in _ARABIC.finditer(text):
         number = float(match.group(1).replace(",", ""))
         suffix = match.group(2)
         found.append(Amount(match.start(), match.end(), number * _SUFFIX[suffix] if suffix else number))
     for match in _CHINESE.finditer(text):
-        value = parse_chinese_number(match.group(0))
+        value = parse_chinese_number(match.group(0).replace("多", ""))
         # A lone unit character ("万", "千") is a word, not a number.
         if value is not None and (len(match.group(0)) > 1 or match.group(0) in _CN_DIGITS):
             found.append(Amount(match.start(), match.end(), value))
     found.sort(key=lambda a: a.start)
-    return found
+    return tuple(found)
