@@ -15,7 +15,8 @@ has been answered, and reports:
   (ScriptDuration of the page with the extension on, minus the same scroll with it switched off
   for the site);
 * requests per scroll step: POST /v1/score/batch requests the service worker sent for each
-  viewport scrolled (its own counter), and posts per request.
+  viewport scrolled (its own counter), and posts per request; and the same for a fast scroll
+  (one viewport every 50 ms, not waiting for answers), where batching merges steps.
 
 Runs use a fresh cache each time (first visit: every post goes to the server).
 """
@@ -161,6 +162,25 @@ def run_once(ctx, worker, enabled: bool) -> dict:
     return result
 
 
+def fast_scroll(ctx, worker, pause_ms: int = 50) -> dict:
+    """Fling through the feed: one viewport every `pause_ms`, without waiting for answers."""
+    worker.evaluate("async () => { await globalThis.warnlib.resetForTests(); }")
+    page = ctx.new_page()
+    page.goto("https://www.xiaohongshu.com/explore")
+    settle(page, True)
+    first = worker.evaluate("() => globalThis.warnlib.stats.requests")
+    total_h = page.evaluate("document.documentElement.scrollHeight")
+    steps = 0
+    for y in range(VIEWPORT_H, total_h - VIEWPORT_H, VIEWPORT_H):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(pause_ms)
+        steps += 1
+    settle(page, True)
+    stats = worker.evaluate("() => ({...globalThis.warnlib.stats})")
+    page.close()
+    return {"steps": steps, "requests": stats["requests"] - first}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=400)
@@ -178,6 +198,8 @@ def main() -> None:
             run_once(ctx, worker, True)  # warm-up: server's lazy loading, browser caches
             on_runs = [run_once(ctx, worker, True) for _ in range(args.runs)]
             off_runs = [run_once(ctx, worker, False) for _ in range(args.runs)]
+            worker.evaluate("() => chrome.storage.sync.remove('sites')")
+            flings = [fast_scroll(ctx, worker) for _ in range(args.runs)]
             ctx.close()
     finally:
         api.stop()
@@ -202,6 +224,8 @@ def main() -> None:
         f" ({sum(1 for s in steps if s > 1)} of {len(steps)} steps needed more than one)"
     )
     print(f"posts per request: {last['stats']['items'] / max(1, last['stats']['requests']):.1f}")
+    fling = statistics.median(f["requests"] / f["steps"] for f in flings)
+    print(f"fast scroll (one viewport per 50 ms, {flings[0]['steps']} viewports): {fling:.2f} requests per viewport")
 
 
 if __name__ == "__main__":

@@ -44,8 +44,18 @@ def test_xiaohongshu_feed_flags_scam_cards_and_only_sends_visible_ones(ext):
         assert not has_badge(page, f'[data-testid="card-{i}"]')
     # Only on-screen cards were sent: the scam card in row six is still unchecked.
     assert level(page, '[data-testid="card-21"]') is None
-    sent = ext.stats()["items"]
-    assert 0 < sent < 24, sent
+    checked = page.locator(CHECKED).count()
+    stats = ext.stats()
+    assert stats["items"] == checked < 24, (stats, checked)
+    # The first screen went to the API as one batch (two if the page's first paint was split).
+    assert 1 <= stats["requests"] <= 2, stats
+    # Each text is sent once: a reload is answered from the worker's cache.
+    page.reload()
+    assert wait_level(page, '[data-testid="card-1"]') == "high"
+    page.wait_for_timeout(200)
+    assert page.locator(CHECKED).count() == checked
+    after = ext.stats()
+    assert after["requests"] == stats["requests"] and after["cacheHits"] >= checked, after
     # The badge sits in the card's footer, above the title, and says why in Chinese.
     badge = page.locator('[data-testid="card-1"] .footer > warnlib-badge')
     assert "高风险" in badge.locator(".label").inner_text()
