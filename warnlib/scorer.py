@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from warnlib import __version__
+from warnlib._prefilter import text_features
 from warnlib.combine import CombineConfig, combine
 from warnlib.extractors import EXTRACTORS, Extractor
 from warnlib.normalize import NormalizedText, normalize
@@ -20,6 +21,11 @@ MAX_SPANS_PER_SIGNAL = 8
 # Signals quoted inside a post that also warns ("所谓的“稳赚不赔”全是骗局") count this much.
 QUOTED_WEIGHT_FACTOR = 0.3
 _QUOTED = re.compile(r"“[^”]{1,60}”|「[^」]{1,60}」|『[^』]{1,60}』|《[^》]{1,60}》|\"[^\"]{1,60}\"|'[^']{1,60}'")
+# So do signals in a clause that tells the reader not to believe or touch them ("不要相信任何带单老师").
+_WARNED = re.compile(
+    r"(?:不要相信|别相信|别信|不要信|千万别|千万不要|切勿|请勿|远离|警惕|谨防|提防|不要碰|别碰)(?!错过|犹豫|等)"
+    r"[^，。；;！？!?\n]{1,24}|看到[^，。；;！？!?\n]{1,16}(?:直接|立刻|马上|就)(?:拉黑|举报|跑|删)"
+)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 
@@ -147,12 +153,12 @@ class Scorer:
             raise TextTooLongError(f"text has {len(text)} characters; the limit is {self.max_chars}")
         norm = normalize(text)
         allowed = self._allowed_spans(norm.text)
-        quoted = [m.span() for m in _QUOTED.finditer(norm.text)]
+        quoted = [m.span() for m in _QUOTED.finditer(norm.text)] + [m.span() for m in _WARNED.finditer(norm.text)]
 
-        present = frozenset(norm.text)
+        chars, pairs = text_features(norm.text)
         context: list[ContextSignal] = []
         for rule in self._context_rules:
-            if rule.first_chars is not None and present.isdisjoint(rule.first_chars):
+            if rule.prefilter is not None and not rule.prefilter.may_match(chars, pairs):
                 continue
             spans = self._find(rule, norm.text, allowed)
             if spans:
@@ -168,7 +174,7 @@ class Scorer:
         candidates: list[tuple[Rule, list[Span]]] = [
             (rule, self._find(rule, norm.text, allowed))
             for rule in self._signal_rules
-            if rule.first_chars is None or not present.isdisjoint(rule.first_chars)
+            if rule.prefilter is None or rule.prefilter.may_match(chars, pairs)
         ]
         candidates.extend(
             (bound.rule, self._filter(bound.extractor.extract(norm.text), allowed)) for bound in self._extractors

@@ -25,7 +25,6 @@ match whole words only.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from warnlib._prefilter import Prefilter, build_prefilter
 from warnlib._regex import literal_alternation
 from warnlib._toml import TOMLDecodeError, load_toml_text
 from warnlib.types import CATEGORIES
@@ -65,9 +65,9 @@ class Rule:
     examples_no_match: tuple[str, ...] = ()
     pack: str = ""
     regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
-    # Characters a match can start with (None: could be anything). A post containing none
-    # of them cannot match, so the scorer skips the regex: most rules, for most posts.
-    first_chars: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    # What a match must start with (None: anything). A post without it cannot match, so the
+    # scorer skips the regex: most rules, for most posts.
+    prefilter: Prefilter | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_context(self) -> bool:
@@ -133,73 +133,6 @@ def _compile(rule_id: str, phrases: Iterable[str], patterns: Iterable[str]) -> r
         raise RuleError(f"rule {rule_id}: bad pattern: {exc}") from exc
 
 
-_MAX_CLASS_SIZE = 512
-
-
-@functools.cache
-def _decimal_digits() -> frozenset[str]:
-    # What \d matches in a str pattern: every Unicode decimal digit, not only 0-9. All of them
-    # lie below U+20000 (the last is U+1FBF9), so the scan stops there.
-    return frozenset(chr(x) for x in range(0x20000) if chr(x).isdecimal())
-
-
-def _first_chars_of_sequence(items: Any) -> tuple[set[str] | None, bool]:
-    """The characters a parsed regex sequence can start with, and whether it can match empty."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    first: set[str] = set()
-    for op, arg in items:
-        chars: set[str] | None
-        nullable = False
-        if op is c.LITERAL:
-            chars = {chr(arg)}
-        elif op is c.IN:
-            chars = set()
-            for kind, value in arg:
-                if kind is c.LITERAL:
-                    chars.add(chr(value))
-                elif kind is c.RANGE and value[1] - value[0] < _MAX_CLASS_SIZE:
-                    chars.update(chr(x) for x in range(value[0], value[1] + 1))
-                elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
-                    chars |= _decimal_digits()
-                else:
-                    return None, False  # negated sets, categories like \s, huge ranges
-        elif op is c.SUBPATTERN:
-            chars, nullable = _first_chars_of_sequence(arg[-1])
-        elif op is c.BRANCH:
-            chars, nullable = set(), False
-            for branch in arg[1]:
-                branch_chars, branch_nullable = _first_chars_of_sequence(branch)
-                if branch_chars is None:
-                    return None, False
-                chars |= branch_chars
-                nullable = nullable or branch_nullable
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            chars, inner_nullable = _first_chars_of_sequence(arg[2])
-            nullable = arg[0] == 0 or inner_nullable
-        elif op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            continue  # zero-width: look at what follows
-        else:
-            return None, False
-        if chars is None:
-            return None, False
-        first |= chars
-        if not nullable:
-            return first, False
-    return first, True
-
-
-def first_chars(pattern: str) -> frozenset[str] | None:
-    """Characters any match of `pattern` must start with; None when that cannot be bounded."""
-    from re import _parser  # type: ignore[attr-defined]
-
-    try:
-        chars, nullable = _first_chars_of_sequence(_parser.parse(pattern))
-    except (re.error, TypeError, ValueError, IndexError):
-        return None
-    return None if chars is None or nullable else frozenset(chars)
-
-
 def _str_tuple(value: Any, what: str, rule_id: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -236,7 +169,7 @@ def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
         examples_no_match=_str_tuple(examples.get("no_match"), "examples.no_match", rule_id),
         pack=pack,
         regex=(regex := _compile(f"{source}: {rule_id}", phrases, patterns)),
-        first_chars=first_chars(regex.pattern) if regex is not None else None,
+        prefilter=build_prefilter(regex.pattern) if regex is not None else None,
     )
 
 
