@@ -49,7 +49,9 @@ function setStatus(state, message = '', version = null) {
   status = { state, message, checkedAt: Date.now(), version: version ?? status.version };
 }
 
-async function apiFetch(settings, path, { method = 'GET', body } = {}) {
+// One API call. Returns {ok, status, data, health}: `health` is what the call says about
+// the server ({state, message, retryAfter?}) or null when it says nothing (a refused item).
+async function rawFetch(settings, path, { method = 'GET', body } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   const headers = { Accept: 'application/json' };
@@ -70,29 +72,33 @@ async function apiFetch(settings, path, { method = 'GET', body } = {}) {
     } catch {
       data = null;
     }
-    if (response.status === 401 || response.status === 403) {
-      setStatus('auth', data?.error?.message || `HTTP ${response.status}`);
-    } else if (response.status === 429) {
-      // Rate limited: wait as long as the server asks before sending more.
-      const wait = Number(response.headers.get('Retry-After')) || 5;
-      setStatus('error', data?.error?.message || 'rate limited');
-      downUntil = Date.now() + wait * 1000;
-    } else if (!response.ok) {
-      // A refused item (too long, bad request) says nothing about the server's health.
-      if (response.status >= 500) setStatus('error', data?.error?.message || `HTTP ${response.status}`);
-    } else {
-      setStatus('ok', '', data?.version || null);
-      downUntil = 0;
-    }
-    return { ok: response.ok, status: response.status, data };
+    const message = data?.error?.message || `HTTP ${response.status}`;
+    let health = null;
+    if (response.status === 401 || response.status === 403) health = { state: 'auth', message };
+    else if (response.status === 429) {
+      health = { state: 'error', message, retryAfter: Number(response.headers.get('Retry-After')) || 5 };
+    } else if (response.status >= 500) health = { state: 'error', message };
+    else if (response.ok) health = { state: 'ok', message: '', version: data?.version || null };
+    return { ok: response.ok, status: response.status, data, health };
   } catch (err) {
-    const timedOut = err?.name === 'AbortError';
-    setStatus(timedOut ? 'timeout' : 'down', String(err?.message || err));
-    downUntil = Date.now() + DOWN_BACKOFF_MS;
-    return { ok: false, status: 0, data: null };
+    const state = err?.name === 'AbortError' ? 'timeout' : 'down';
+    return { ok: false, status: 0, data: null, health: { state, message: String(err?.message || err) } };
   } finally {
     clearTimeout(timer);
   }
+}
+
+// An API call whose outcome updates the tracked server status and the backoff.
+async function apiFetch(settings, path, options) {
+  const result = await rawFetch(settings, path, options);
+  const h = result.health;
+  if (h) {
+    setStatus(h.state, h.message, h.version);
+    if (h.state === 'ok') downUntil = 0;
+    else if (h.state === 'down' || h.state === 'timeout') downUntil = Date.now() + DOWN_BACKOFF_MS;
+    else if (h.retryAfter) downUntil = Date.now() + h.retryAfter * 1000; // rate limited: as asked
+  }
+  return result;
 }
 
 async function currentLanguage() {
@@ -183,13 +189,21 @@ async function areDismissed(texts) {
 
 // ---------- status, feedback, single checks ----------
 
-async function checkStatus() {
-  const settings = await getSettings();
-  const { ok, data } = await apiFetch(settings, '/healthz');
-  if (ok && data?.status !== 'ok') setStatus('error', 'unexpected /healthz answer');
-  // /healthz needs no key; a one-word score shows whether ours is accepted.
-  else if (ok) await apiFetch(settings, '/v1/score', { method: 'POST', body: { text: 'ok' } });
-  return { ...status, serverUrl: settings.serverUrl };
+// Ask the server directly. With `candidate` ({serverUrl, apiKey} from the options form, not
+// saved yet) nothing tracked changes: it only answers "would this work?".
+async function checkStatus(candidate = null) {
+  const saved = await getSettings();
+  const settings = candidate ? { ...saved, ...candidate } : saved;
+  const call = candidate ? rawFetch : apiFetch;
+  let result = await call(settings, '/healthz');
+  if (result.ok && result.data?.status !== 'ok') {
+    result = { health: { state: 'error', message: 'unexpected /healthz answer' } };
+  } else if (result.ok) {
+    // /healthz needs no key; a one-word score shows whether ours is accepted.
+    result = await call(settings, '/v1/score', { method: 'POST', body: { text: 'ok' } });
+  }
+  const h = result.health || { state: 'error', message: `HTTP ${result.status}` };
+  return { state: h.state, message: h.message, serverUrl: normalizeServerUrl(settings.serverUrl) };
 }
 
 async function sendFeedback({ text, verdict, score, url }) {
@@ -227,14 +241,12 @@ async function handleContextCheck(info, tab) {
   return id;
 }
 
-function createMenu() {
-  chrome.contextMenus.removeAll(() => {
-    chrome.contextMenus.create({
-      id: MENU_ID,
-      title: chrome.i18n.getMessage('menuCheckSelection'),
-      contexts: ['selection'],
-    });
-  });
+// The menu item's title follows the language option, like the rest of the UI.
+async function createMenu() {
+  const { language } = await currentLanguage();
+  const title = (await loadMessages(language)).menuCheckSelection;
+  await chrome.contextMenus.removeAll();
+  chrome.contextMenus.create({ id: MENU_ID, title, contexts: ['selection'] });
 }
 
 chrome.runtime.onInstalled.addListener(createMenu);
@@ -246,6 +258,7 @@ chrome.contextMenus.onClicked.addListener((info, tab) => {
 // A new server or key makes earlier answers and the failure backoff meaningless.
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'sync') return;
+  if (changes.language) createMenu();
   if (changes.serverUrl || changes.apiKey || changes.language) {
     memoryCache.clear();
     downUntil = 0;
@@ -280,7 +293,7 @@ const handlers = {
     return { ok: true };
   },
   feedback: (msg) => sendFeedback(msg),
-  status: () => checkStatus(),
+  status: (msg) => checkStatus(msg.candidate || null),
   checkText: (msg) => checkOne(String(msg.text || '')),
   async getResult(msg) {
     const key = `ctx:${msg.id}`;

@@ -15,7 +15,7 @@
   // Per element: the text it was checked for. Virtual lists reuse elements for other
   // posts, so "seen this element" is not enough; the text must match too.
   let state = new WeakMap(); // post -> {text, controller?}
-  let observed = new WeakSet();
+  let observed = new Set(); // pruned when posts leave the DOM, so nothing is kept alive
   const visible = new Set();
   const pending = new Set();
   const controllers = new Set();
@@ -70,6 +70,12 @@
         if (!observed.has(post)) {
           observed.add(post);
           io.observe(post);
+        }
+      }
+      for (const post of observed) {
+        if (!post.isConnected) {
+          io.unobserve(post);
+          observed.delete(post);
         }
       }
       // Visible posts whose text changed in place (virtual list reuse, SPA swap).
@@ -197,7 +203,7 @@
     controllers.clear();
     for (const el of document.querySelectorAll('[data-warnlib-level]')) el.removeAttribute('data-warnlib-level');
     state = new WeakMap();
-    observed = new WeakSet();
+    observed = new Set();
     visible.clear();
     pending.clear();
     checkedTexts.clear();

@@ -64,9 +64,17 @@ async function onSubmit(event) {
   say(t.saved);
 }
 
+// Tests what is in the form, saved or not.
 async function onTest() {
   $('test-result').textContent = '…';
-  const status = await chrome.runtime.sendMessage({ type: 'status' });
+  let candidate;
+  try {
+    candidate = { serverUrl: normalizeServerUrl(form.serverUrl.value), apiKey: form.apiKey.value.trim() };
+  } catch {
+    $('test-result').textContent = t.invalidUrl;
+    return;
+  }
+  const status = await chrome.runtime.sendMessage({ type: 'status', candidate });
   const key = { ok: 'statusOk', down: 'statusDown', timeout: 'statusSlow', auth: 'statusAuth' }[status.state] || 'statusError';
   $('test-result').textContent = `${t[key]} (${status.serverUrl})${status.state === 'ok' ? '' : ' ' + (status.message || '')}`;
 }

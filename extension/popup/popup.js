@@ -55,8 +55,8 @@ async function main() {
     const text = $('paste').value.trim();
     if (!text) return;
     $('result').textContent = t.statusChecking;
-    const { result, status } = await chrome.runtime.sendMessage({ type: 'checkText', text });
-    renderResult($('result'), text, result, status, t);
+    const reply = await chrome.runtime.sendMessage({ type: 'checkText', text }).catch(() => null);
+    renderResult($('result'), text, reply?.result || null, reply?.status || null, t);
   });
   await Promise.all([showStatus(t), showTab(t)]);
   document.body.dataset.ready = 'true';

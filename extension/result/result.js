@@ -17,9 +17,10 @@ async function main() {
   if (entry.result) {
     $('feedback').hidden = false;
     const send = (verdict) => async () => {
-      const r = await chrome.runtime.sendMessage({
-        type: 'feedback', text: entry.text, verdict, score: entry.result.score, url: entry.url,
-      });
+      $('feedback-note').textContent = '…';
+      const r = await chrome.runtime
+        .sendMessage({ type: 'feedback', text: entry.text, verdict, score: entry.result.score, url: entry.url })
+        .catch(() => null);
       $('feedback-note').textContent = r?.ok ? t.feedbackThanks : t.feedbackFailed;
     };
     $('scam').addEventListener('click', send('scam'));

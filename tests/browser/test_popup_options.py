@@ -95,6 +95,15 @@ def test_options_page_saves_settings_and_tests_the_connection(ext, api):
     page.click("#test")
     # (Extension pages forbid eval, so wait with selectors rather than wait_for_function.)
     page.locator("#test-result", has_text="已连接").wait_for()
+    # 'Test connection' tries what is in the form, without saving it.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    page.fill("#serverUrl", dead)
+    page.click("#test")
+    page.locator("#test-result", has_text="服务器无法连接").wait_for()
+    assert ext.worker.evaluate("async () => (await chrome.storage.sync.get('serverUrl')).serverUrl") == api.url
+    page.fill("#serverUrl", api.url)
 
     # A URL that is not http(s) is refused and nothing is saved.
     page.fill("#serverUrl", "ftp://127.0.0.1:9")
@@ -178,7 +187,8 @@ def test_context_menu_check_opens_a_result_window(ext, api):
     expected = warnlib.score(text)
     assert page.locator("#result .reason .message").all_inner_texts() == [s.message for s in expected.signals]
     page.click("#scam")
-    page.locator("#feedback-note", has_text="谢谢").wait_for()
+    page.locator("#feedback-note", has_text="谢谢").or_(page.locator("#feedback-note", has_text="失败")).wait_for()
+    assert page.inner_text("#feedback-note") == "已提交，谢谢！"
     rows = api.feedback_rows()
     assert len(rows) == start + 1
     assert (rows[-1]["verdict"], rows[-1]["text"], rows[-1]["url"]) == ("scam", text, "https://example.org/forum")
