@@ -123,7 +123,11 @@
     const current = state.get(post);
     if (current && current.text === text) return;
     if (current?.controller) removeWarning(post, current);
-    if (!text) return;
+    if (current) post.removeAttribute('data-warnlib-level'); // the answer was for other text
+    if (!text) {
+      state.delete(post);
+      return;
+    }
     state.set(post, { text });
     pending.add(post);
     if (!sendTimer) sendTimer = setTimeout(send, SEND_DELAY_MS);
