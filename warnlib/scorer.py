@@ -24,7 +24,7 @@ _QUOTED = re.compile(r"“[^”]{1,60}”|「[^」]{1,60}」|『[^』]{1,60}』|
 # So do signals in a clause that tells the reader not to believe or touch them ("不要相信任何带单老师").
 _WARNED = re.compile(
     r"(?:不要相信|别相信|别信|不要信|千万别|千万不要|切勿|请勿|远离|警惕|谨防|提防|不要碰|别碰)(?!错过|犹豫|等)"
-    r"[^，。；;！？!?\n]{1,24}|看到[^，。；;！？!?\n]{1,16}(?:直接|立刻|马上|就)(?:拉黑|举报|跑|删)"
+    r"[^,，。；;！？!?\n]{1,24}|看到[^,，。；;！？!?\n]{1,16}(?:直接|立刻|马上|就)(?:拉黑|举报|跑|删)"
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
