@@ -41,8 +41,8 @@
     .note { font-size: 12px; color: #475467; margin-top: 4px; min-height: 1em; }
   `;
 
-  // One parsed stylesheet shared by every badge (parsing it per badge was most of the
-  // cost of drawing one); a <style> element where constructable sheets are unavailable.
+  // One parsed stylesheet shared by every badge rather than a <style> element to parse in
+  // each; a <style> element where constructable sheets are unavailable.
   let sharedSheet = null;
   function adoptStyle(root, doc) {
     try {
