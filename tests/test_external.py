@@ -9,8 +9,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +61,29 @@ def _rows(shared_data: Path, name: str) -> list[dict[str, Any]]:
     return read_jsonl(path)
 
 
+_WORKER_SCORER: warnlib.Scorer | None = None
+
+
+def _flag_chunk(texts: list[str]) -> list[bool]:
+    global _WORKER_SCORER
+    if _WORKER_SCORER is None:
+        _WORKER_SCORER = warnlib.Scorer()
+    return [_WORKER_SCORER.score(text, locale="en").level != "low" for text in texts]
+
+
 def _flagged(scorer: warnlib.Scorer, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], bool]]:
-    return [(row, scorer.score(row["text"], locale="en").level != "low") for row in rows]
+    """Score every row (in worker processes when there are spare CPUs: ~3,000 posts take seconds)."""
+    texts = [row["text"] for row in rows]
+    workers = min(4, os.cpu_count() or 1)
+    if workers < 2 or len(texts) < 1000 or "fork" not in multiprocessing.get_all_start_methods():
+        return [(row, scorer.score(row["text"], locale="en").level != "low") for row in rows]
+    global _WORKER_SCORER
+    _WORKER_SCORER = scorer  # forked workers inherit the built scorer
+    size = -(-len(texts) // workers)
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        flags = [flag for chunk in pool.map(_flag_chunk, chunks) for flag in chunk]
+    return list(zip(rows, flags, strict=True))
 
 
 @pytest.fixture(scope="module")
