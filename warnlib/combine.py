@@ -5,7 +5,7 @@ The score is `sigmoid(logit)` where the logit adds up, in order:
 - per category, the sum of its fired rules' weights, capped at `category_cap`, so
   twenty copy-trading phrases do not outweigh evidence from different angles
   (`category_caps` raises the cap for a category whose rules only a scheme's
-  own organisers write: two different pump-group rules are enough on their own);
+  own organisers write: a pump group's own announcements can carry a post alone);
 - `co_occurrence_bonus` when contact diversion appears with any money-making
   category (an invitation to a private channel plus a returns claim is the
   scam's signature), and `breadth_bonus` per category beyond the second;
