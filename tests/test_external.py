@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -72,10 +73,12 @@ def _flag_chunk(texts: list[str]) -> list[bool]:
 
 
 def _flagged(scorer: warnlib.Scorer, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], bool]]:
-    """Score every row (in worker processes when there are spare CPUs: ~3,000 posts take seconds)."""
+    """Score every row, in forked worker processes when that is safe (~3,000 posts take seconds)."""
     texts = [row["text"] for row in rows]
     workers = min(4, os.cpu_count() or 1)
-    if workers < 2 or len(texts) < 1000 or "fork" not in multiprocessing.get_all_start_methods():
+    # Fork only a single-threaded process (another suite's server thread could hold a lock).
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if workers < 2 or len(texts) < 1000 or not forkable:
         return [(row, scorer.score(row["text"], locale="en").level != "low") for row in rows]
     global _WORKER_SCORER
     _WORKER_SCORER = scorer  # forked workers inherit the built scorer
