@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import warnlib
-from warnlib._prefilter import build_prefilter, text_features
+from warnlib._prefilter import PrefilterIndex, build_prefilter, text_features
 from warnlib.normalize import normalize
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -54,11 +54,20 @@ def _corpus() -> list[str]:
 
 
 def test_prefilter_never_hides_a_match_of_any_builtin_rule() -> None:
-    rules = [rule for rule in warnlib.default_scorer().rules if rule.regex is not None]
-    assert sum(rule.prefilter is not None for rule in rules) >= 0.9 * len(rules), "most rules have a prefilter"
+    parts = [(rule.id, part) for rule in warnlib.default_scorer().rules for part in rule.parts]
+    assert sum(part.prefilter is not None for _, part in parts) >= 0.9 * len(parts), "most parts have a prefilter"
     for text in _corpus():
         normalized = normalize(text).text
         features = text_features(normalized)
-        for rule in rules:
-            if rule.prefilter is not None and not rule.prefilter.may_match(*features):
-                assert rule.regex.search(normalized) is None, f"{rule.id} skipped but matches {text!r}"
+        for rule_id, part in parts:
+            if not part.may_match(features):
+                assert part.regex.search(normalized) is None, f"{rule_id} skipped but matches {text!r}"
+
+
+def test_index_finds_exactly_the_parts_whose_prefilter_may_match() -> None:
+    parts = [part for rule in warnlib.default_scorer().rules for part in rule.parts]
+    index = PrefilterIndex([part.prefilter for part in parts])
+    for text in _corpus()[:400]:
+        features = text_features(normalize(text).text)
+        expected = {i for i, part in enumerate(parts) if part.may_match(features)}
+        assert index.candidates(features) == expected

@@ -155,7 +155,38 @@ def build_prefilter(pattern: str) -> Prefilter | None:
     )
 
 
-def text_features(text: str) -> tuple[frozenset[str], frozenset[str]]:
+TextFeatures = tuple[frozenset[str], frozenset[str]]
+
+
+def text_features(text: str) -> TextFeatures:
     """The (folded) characters and adjacent character pairs of `text`, for `Prefilter.may_match`."""
     folded = text.translate(_fold_table())
     return frozenset(folded), frozenset(map(str.__add__, folded, folded[1:]))
+
+
+class PrefilterIndex:
+    """Which of many prefilters could match a text, found from the text's features.
+
+    Asking every prefilter costs a call per rule part per post; the index looks up only the
+    characters and pairs the text has, so the cost follows the text, not the number of rules.
+    """
+
+    def __init__(self, prefilters: list[Prefilter | None]) -> None:
+        self._always = frozenset(i for i, prefilter in enumerate(prefilters) if prefilter is None)
+        index: dict[str, list[int]] = {}
+        for i, prefilter in enumerate(prefilters):
+            if prefilter is not None:
+                for key in prefilter.singles | prefilter.pairs:
+                    index.setdefault(key, []).append(i)
+        self._index = {key: tuple(ids) for key, ids in index.items()}
+
+    def candidates(self, features: TextFeatures) -> set[int]:
+        """Positions (in the list given at construction) of the prefilters that may match."""
+        found = set(self._always)
+        chars, pairs = features
+        # Singles are one character and pairs two, so one dict holds both without clashes.
+        for key in self._index.keys() & chars:
+            found.update(self._index[key])
+        for key in self._index.keys() & pairs:
+            found.update(self._index[key])
+        return found

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from warnlib import __version__
-from warnlib._prefilter import text_features
+from warnlib._prefilter import PrefilterIndex, text_features
 from warnlib.combine import CombineConfig, combine
 from warnlib.extractors import EXTRACTORS, Extractor
 from warnlib.normalize import NormalizedText, normalize
@@ -127,8 +127,10 @@ class Scorer:
         if duplicates:
             raise RuleError(f"rule ids defined twice: {', '.join(duplicates)}")
         self.rules: tuple[Rule, ...] = tuple(rules)
-        self._signal_rules = tuple(r for r in self.packs_rules() if not r.is_context)
-        self._context_rules = tuple(r for r in self.packs_rules() if r.is_context)
+        # Context rules first, then signal rules: the order their results are reported in.
+        self._pack_rules = tuple(sorted(self.packs_rules(), key=lambda r: not r.is_context))
+        self._parts = [(i, part.regex) for i, rule in enumerate(self._pack_rules) for part in rule.parts]
+        self._part_index = PrefilterIndex([part.prefilter for rule in self._pack_rules for part in rule.parts])
         if isinstance(allow_list, (str, Path)):
             allow_list = load_allow_list(allow_list)
         self.allow_list: tuple[str, ...] = tuple(normalize(p).text for p in allow_list or () if p.strip())
@@ -155,27 +157,20 @@ class Scorer:
         allowed = self._allowed_spans(norm.text)
         quoted = [m.span() for m in _QUOTED.finditer(norm.text)] + [m.span() for m in _WARNED.finditer(norm.text)]
 
-        chars, pairs = text_features(norm.text)
+        found = self._find(norm.text, allowed)
         context: list[ContextSignal] = []
-        for rule in self._context_rules:
-            if rule.prefilter is not None and not rule.prefilter.may_match(chars, pairs):
+        candidates: list[tuple[Rule, list[Span]]] = []
+        for rule, spans in found:
+            if not rule.is_context:
+                candidates.append((rule, spans))
                 continue
-            spans = self._find(rule, norm.text, allowed)
-            if spans:
-                original = self._to_original(norm, spans)
-                context.append(
-                    ContextSignal(
-                        rule.id, rule.message(locale), original, [text[s:e] for s, e in original], rule.weight
-                    )
-                )
+            original = self._to_original(norm, spans)
+            context.append(
+                ContextSignal(rule.id, rule.message(locale), original, [text[s:e] for s, e in original], rule.weight)
+            )
 
         signals: list[Signal] = []
         limited = False
-        candidates: list[tuple[Rule, list[Span]]] = [
-            (rule, self._find(rule, norm.text, allowed))
-            for rule in self._signal_rules
-            if rule.prefilter is None or rule.prefilter.may_match(chars, pairs)
-        ]
         candidates.extend(
             (bound.rule, self._filter(bound.extractor.extract(norm.text), allowed)) for bound in self._extractors
         )
@@ -230,13 +225,20 @@ class Scorer:
         kept = [s for s in spans if s[1] > s[0] and not (allowed and _inside(s, allowed))]
         return _merge(kept)[:MAX_SPANS_PER_SIGNAL]
 
-    def _find(self, rule: Rule, text: str, allowed: list[Span]) -> list[Span]:
-        spans: list[Span] = []
-        for match in rule.finditer(text):
-            spans.append(match.span())
-            if len(spans) >= 4 * MAX_SPANS_PER_SIGNAL:
-                break
-        return self._filter(spans, allowed) if spans else spans
+    def _find(self, text: str, allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
+        """Every pack rule that matches `text`, with its spans, running only parts that could match."""
+        spans_by_rule: dict[int, list[Span]] = {}
+        for position in sorted(self._part_index.candidates(text_features(text))):
+            rule_index, regex = self._parts[position]
+            # Enough matches per part for the evidence; a hostile text may hold thousands.
+            for _, match in zip(range(4 * MAX_SPANS_PER_SIGNAL), regex.finditer(text), strict=False):
+                spans_by_rule.setdefault(rule_index, []).append(match.span())
+        found = []
+        for rule_index, spans in spans_by_rule.items():
+            kept = self._filter(spans, allowed)
+            if kept:
+                found.append((self._pack_rules[rule_index], kept))
+        return found
 
     @staticmethod
     def _to_original(norm: NormalizedText, spans: list[Span]) -> list[Span]:

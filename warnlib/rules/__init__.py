@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from warnlib._prefilter import Prefilter, build_prefilter
+from warnlib._prefilter import Prefilter, TextFeatures, build_prefilter
 from warnlib._regex import literal_alternation
 from warnlib._toml import TOMLDecodeError, load_toml_text
 from warnlib.types import CATEGORIES
@@ -51,6 +51,17 @@ class RuleError(ValueError):
 
 
 @dataclass(frozen=True)
+class RulePart:
+    """One compiled phrase list or pattern of a rule, with what its matches must start with."""
+
+    regex: re.Pattern[str]
+    prefilter: Prefilter | None  # None: could start anywhere, always run
+
+    def may_match(self, features: TextFeatures) -> bool:
+        return self.prefilter is None or self.prefilter.may_match(*features)
+
+
+@dataclass(frozen=True)
 class Rule:
     """One data-defined signal: phrases and patterns that, found in a post, add `weight`."""
 
@@ -64,10 +75,8 @@ class Rule:
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     pack: str = ""
-    regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
-    # What a match must start with (None: anything). A post without it cannot match, so the
-    # scorer skips the regex: most rules, for most posts.
-    prefilter: Prefilter | None = field(default=None, compare=False, repr=False)
+    # The phrase list and each pattern, compiled separately so each can be skipped on its own.
+    parts: tuple[RulePart, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def is_context(self) -> bool:
@@ -76,10 +85,12 @@ class Rule:
     def message(self, locale: str) -> str:
         return self.messages.get(locale) or self.messages.get("en") or self.id
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.regex is None:
-            return iter(())
-        return self.regex.finditer(text)
+    def finditer(self, text: str, features: TextFeatures | None = None) -> Iterator[re.Match[str]]:
+        """Matches of every part, part by part. With `features` (from `text_features`), parts
+        that cannot match are skipped without running their regex."""
+        for part in self.parts:
+            if features is None or part.may_match(features):
+                yield from part.regex.finditer(text)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,20 +128,22 @@ def check_pattern_safety(pattern: str) -> None:
         raise RuleError(f"pattern {pattern!r} uses an open-ended .* or .+; use .{{0,N}}")
 
 
-def _compile(rule_id: str, phrases: Iterable[str], patterns: Iterable[str]) -> re.Pattern[str] | None:
+def _compile(rule_id: str, phrases: Iterable[str], patterns: Iterable[str]) -> tuple[RulePart, ...]:
     from warnlib.normalize import normalize
 
     normalized = [text for text in (normalize(p).text.strip() for p in phrases) if text]
-    parts: list[str] = [literal_alternation(normalized)] if normalized else []
+    sources: list[str] = [literal_alternation(normalized)] if normalized else []
     for pattern in patterns:
         check_pattern_safety(pattern)
-        parts.append(f"(?:{pattern})")
-    if not parts:
-        return None
-    try:
-        return re.compile("|".join(parts))
-    except re.error as exc:
-        raise RuleError(f"rule {rule_id}: bad pattern: {exc}") from exc
+        sources.append(pattern)
+    parts: list[RulePart] = []
+    for source in sources:
+        try:
+            regex = re.compile(source)
+        except re.error as exc:
+            raise RuleError(f"rule {rule_id}: bad pattern {source!r}: {exc}") from exc
+        parts.append(RulePart(regex, build_prefilter(source)))
+    return tuple(parts)
 
 
 def _str_tuple(value: Any, what: str, rule_id: str) -> tuple[str, ...]:
@@ -168,8 +181,7 @@ def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
         examples_match=_str_tuple(examples.get("match"), "examples.match", rule_id),
         examples_no_match=_str_tuple(examples.get("no_match"), "examples.no_match", rule_id),
         pack=pack,
-        regex=(regex := _compile(f"{source}: {rule_id}", phrases, patterns)),
-        prefilter=build_prefilter(regex.pattern) if regex is not None else None,
+        parts=_compile(f"{source}: {rule_id}", phrases, patterns),
     )
 
 
@@ -187,7 +199,7 @@ def parse_pack(text: str, *, source: str = "<string>", require_matchers: bool = 
         if rule.id in seen:
             raise RuleError(f"{source}: duplicate rule id {rule.id}")
         seen.add(rule.id)
-        if require_matchers and rule.regex is None:
+        if require_matchers and not rule.parts:
             raise RuleError(f"{source}: rule {rule.id} has no phrases or patterns")
     return RulePack(
         name=name,
