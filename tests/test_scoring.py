@@ -174,3 +174,12 @@ def test_import_is_lazy() -> None:
 def test_score_many_keeps_order(scorer: warnlib.Scorer) -> None:
     results = scorer.score_many([SCAM, BENIGN])
     assert [r.level for r in results] == ["high", "low"]
+
+
+def test_apostrophes_in_words_are_not_quotation_marks() -> None:
+    from warnlib.scorer import _QUOTED
+
+    assert not _QUOTED.search("don't wait, let's get you in")
+    assert [m.group() for m in _QUOTED.finditer("they said 'dm me for signals' then vanished")] == [
+        "'dm me for signals'"
+    ]

@@ -20,7 +20,10 @@ DEFAULT_MAX_CHARS = 100_000
 MAX_SPANS_PER_SIGNAL = 8
 # Signals quoted inside a post that also warns ("所谓的“稳赚不赔”全是骗局") count this much.
 QUOTED_WEIGHT_FACTOR = 0.3
-_QUOTED = re.compile(r"“[^”]{1,60}”|「[^」]{1,60}」|『[^』]{1,60}』|《[^》]{1,60}》|\"[^\"]{1,60}\"|'[^']{1,60}'")
+_QUOTED = re.compile(
+    r"“[^”]{1,60}”|「[^」]{1,60}」|『[^』]{1,60}』|《[^》]{1,60}》|\"[^\"]{1,60}\""
+    r"|(?<![a-z])'[^']{1,60}'(?![a-z])"  # not the apostrophes of don't ... let's
+)
 # So do signals in a clause that tells the reader not to believe or touch them ("不要相信任何带单老师").
 _WARNED = re.compile(
     r"(?:不要相信|别相信|别信|不要信|千万别|千万不要|切勿|请勿|远离|警惕|谨防|提防|不要碰|别碰)(?!错过|犹豫|等)"
