@@ -24,7 +24,7 @@ def _levels(scorer: warnlib.Scorer, rows: list[dict]) -> list[tuple[dict, str]]:
 
 
 @pytest.mark.parametrize(
-    ("name", "minimum"), [("zh-benign.jsonl", 300), ("zh-scam.jsonl", 150), ("zh-holdout.jsonl", 240)]
+    ("name", "minimum"), [("zh-benign.jsonl", 300), ("zh-scam.jsonl", 150), ("zh-holdout.jsonl", 320)]
 )
 def test_files_are_well_formed(name: str, minimum: int) -> None:
     rows = read_jsonl(DATA / name)
@@ -77,14 +77,15 @@ def test_held_out_posts(scorer: warnlib.Scorer) -> None:
     rows = read_jsonl(DATA / "zh-holdout.jsonl")
     benign = _levels(scorer, [r for r in rows if r["label"] == 0])
     scams = _levels(scorer, [r for r in rows if r["label"] == 1])
-    assert len(benign) >= 120 and len(scams) >= 120
+    assert len(benign) >= 160 and len(scams) >= 160
     assert [r["id"] for r, level in benign if level == "high"] == [], "no held-out benign post may be high"
     assert sum(level == "medium" for _, level in benign) <= 0.05 * len(benign)
     # Two batches, each measured right after it was written and never tuned on (ids zh-hb/zh-hs,
     # then zh-h2b/zh-h2s, written after further tuning on other fresh posts):
     #   batch 1: benign 0 high, 0/45 medium; scam 33/44 medium or high, 22/44 high
     #   batch 2: benign 0 high, 1/41 medium; scam 29/40 medium or high, 24/40 high
-    #   batch 3 (zh-h3b/zh-h3s, after the last tuning): benign 0 high, 0/41 medium; scam 31/40, 20/40 high
+    #   batch 3 (zh-h3b/zh-h3s): benign 0 high, 0/41 medium; scam 31/40 medium or high, 20/40 high
+    #   batch 4 (zh-h4b/zh-h4s, after the last rule change): benign 0 high, 0/41 medium; scam 34/40, 24/40 high
     # The floors sit just under the combined figures so the estimate cannot silently get worse;
     # they are not a target.
     assert sum(level != "low" for _, level in scams) >= 0.7 * len(scams)
