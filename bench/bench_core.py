@@ -1,4 +1,5 @@
-"""Benchmark of the library: throughput against bare jieba.cut, import time, cold start, memory.
+"""Benchmark of the library: throughput against bare jieba.cut, import time, cold start, memory,
+and the time to score 100,000 characters of ordinary and of hostile text.
 
     python bench/bench_core.py [--repeat 20]
 
@@ -83,12 +84,22 @@ def main() -> None:
     )
     rss_python = in_fresh_process(peak, 1)
 
+    from tests.hostile import HOSTILE, LENGTH, ordinary_text, seconds_to_score
+
+    scorer = warnlib.default_scorer()
+    ordinary = seconds_to_score(scorer, ordinary_text(), runs=3)
+    hostile = {name: seconds_to_score(scorer, text, runs=3) for name, text in HOSTILE.items()}
+    worst = max(hostile, key=hostile.__getitem__)
+
     print(f"corpus: {len(texts)} posts, {chars} characters ({chars / len(texts):.0f} per post)")
     print(f"jieba.cut          {jieba_rate:10.0f} posts/s   (baseline)")
     print(f"warnlib.score      {warnlib_rate:10.0f} posts/s   ratio {warnlib_rate / jieba_rate:.2f} of jieba.cut")
     print(f"import warnlib     {import_time * 1000:10.1f} ms        ({import_time / bare:.1f}x 'import json')")
     print(f"cold first score   {cold * 1000:10.1f} ms        (import + first score in a new process)")
     print(f"peak RSS           {rss:10.1f} MB        (bare interpreter {rss_python:.1f} MB)")
+    print(f"{LENGTH:,} chars     {ordinary * 1000:10.0f} ms        (ordinary posts run together)")
+    print(f"hostile {LENGTH:,}  {hostile[worst] * 1000:10.0f} ms        (worst of {len(hostile)}: {worst}, ", end="")
+    print(f"{hostile[worst] / ordinary:.2f}x ordinary)")
 
 
 if __name__ == "__main__":

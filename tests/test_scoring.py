@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 
 import warnlib
+from tests.hostile import HOSTILE, ordinary_text, seconds_to_score
 from warnlib.scorer import detect_language
 
 SCAM = "姐妹们我在币圈赚到第一个100w了🎉 从5千开始，全程有老师带，感兴趣的加V信：lucky_coin，暗号小红书"
@@ -119,29 +119,18 @@ def test_text_over_the_limit_is_rejected_not_truncated() -> None:
     assert scorer.score("a" * 100).level == "low"
 
 
-HOSTILE = {
-    "repeated_phrase": "带单" * 50_000,
-    "spaced_letters": "a " * 50_000,
-    "dots": "c." * 50_000,
-    "digits_and_percent": "日收益1." * 25_000,
-    "quotes": "“" * 100_000,
-    "mixed_scripts": ("带 单v我🐧✈️ＣＯＩＮ合約%＄5k " * 4_000)[:100_000],
-    "emoji": "🎉💰🚀" * 33_333,
-    "handles": "微信:" + "a" * 99_990,
-    "zero_width": "\u200b带" * 50_000,
-    "numbers": "1,000," * 16_000,
-}
+@pytest.fixture(scope="module")
+def ordinary_seconds(scorer: warnlib.Scorer) -> float:
+    return seconds_to_score(scorer, ordinary_text())
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_input_of_100k_characters_is_scored_quickly(scorer: warnlib.Scorer, name: str) -> None:
-    text = HOSTILE[name][:100_000]
-    started = time.perf_counter()
-    assessment = scorer.score(text)
-    elapsed = time.perf_counter() - started
-    # A guard against catastrophic backtracking (seconds to hours), not a benchmark: see bench/.
-    assert elapsed < 1.0, f"{name}: {elapsed:.2f}s"
-    assert all(len(s.spans) <= 8 for s in assessment.signals)
+def test_hostile_input_scores_in_linear_time(scorer: warnlib.Scorer, ordinary_seconds: float, name: str) -> None:
+    # A guard against catastrophic backtracking (which costs 100x and more), not a benchmark: the
+    # absolute times are printed by bench/bench_core.py.
+    elapsed = seconds_to_score(scorer, HOSTILE[name])
+    assert elapsed < 3 * ordinary_seconds + 0.05, f"{name}: {elapsed:.2f}s vs {ordinary_seconds:.2f}s for ordinary text"
+    assert all(len(s.spans) <= 8 for s in scorer.score(HOSTILE[name]).signals)
 
 
 def test_detect_language() -> None:
