@@ -9,6 +9,12 @@ The score is `sigmoid(logit)` where the logit adds up, in order:
 - `co_occurrence_bonus` when contact diversion appears with any money-making
   category (an invitation to a private channel plus a returns claim is the
   scam's signature), and `breadth_bonus` per category beyond the second;
+- each `pair_bonuses` entry `(a, b, bonus)` whose two categories both fired: the weak
+  `investment_topic` (crypto/investment words, harmless alone) next to contact diversion is
+  how a vague recruiter post reads; pair bonuses are dropped when the context cues add up to
+  more than `pair_bonus_max_context` (a warning that names 炒币群 is not an invitation; one
+  warning word stays under the limit, so it cannot switch the bonus off);
+  `background_categories` (the topic) do not count toward the breadth bonus;
 - minus the context discount: the sum of warning/news cue weights, capped at
   `context_cap`, or at `limited_context_cap` when a rule marked
   `limits_context` fired (a warning does not hand out a WeChat id);
@@ -44,6 +50,12 @@ class CombineConfig:
     category_cap: float = 3.0
     category_caps: tuple[tuple[str, float], ...] = (("pump_and_dump", 4.5),)
     co_occurrence_bonus: float = 1.0
+    pair_bonuses: tuple[tuple[str, str, float], ...] = (
+        ("contact_diversion", "investment_topic", 1.5),
+        ("recovery_scam", "guaranteed_returns", 1.0),
+    )
+    pair_bonus_max_context: float = 2.0
+    background_categories: tuple[str, ...] = ("investment_topic",)
     breadth_bonus: float = 0.5
     context_cap: float = 6.0
     limited_context_cap: float = 1.0
@@ -79,7 +91,10 @@ def combine(
     fired = set(sums)
     if "contact_diversion" in fired and fired & MONEY_CATEGORIES:
         logit += config.co_occurrence_bonus
-    logit += config.breadth_bonus * max(0, len(fired) - 2)
+    context_weights = list(context_weights)
+    if sum(context_weights) <= config.pair_bonus_max_context:
+        logit += sum(bonus for a, b, bonus in config.pair_bonuses if a in fired and b in fired)
+    logit += config.breadth_bonus * max(0, len(fired - set(config.background_categories)) - 2)
     cap = config.limited_context_cap if context_limited else config.context_cap
     discount = min(sum(context_weights), cap)
     logit -= discount

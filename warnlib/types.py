@@ -26,6 +26,7 @@ CATEGORIES: tuple[str, ...] = (
     "recovery_scam",
     "giveaway",
     "pump_and_dump",
+    "investment_topic",
 )
 
 
