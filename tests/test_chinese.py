@@ -85,7 +85,10 @@ def test_held_out_posts(scorer: warnlib.Scorer) -> None:
     #   batch 1: benign 0 high, 0/45 medium; scam 33/44 medium or high, 22/44 high
     #   batch 2: benign 0 high, 1/41 medium; scam 29/40 medium or high, 24/40 high
     #   batch 3 (zh-h3b/zh-h3s): benign 0 high, 0/41 medium; scam 31/40 medium or high, 20/40 high
-    #   batch 4 (zh-h4b/zh-h4s, after the last rule change): benign 0 high, 0/41 medium; scam 34/40, 24/40 high
+    #   batch 4 (zh-h4b/zh-h4s): benign 0 high, 0/41 medium; scam 34/40, 24/40 high
+    #   batch 5 (zh-h5b/zh-h5s, written after the investment-topic pair bonus and the last rule change,
+    #   vaguer on purpose): benign 0 high, 1/20 medium (an anti-scam post quoting the script; it was
+    #   medium before the change too); scam 9/20 medium or high, 5/20 high (before the change: 7/20, 1/20)
     # The floors sit just under the combined figures so the estimate cannot silently get worse;
     # they are not a target.
     assert sum(level != "low" for _, level in scams) >= 0.7 * len(scams)
