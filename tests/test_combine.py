@@ -11,7 +11,7 @@ CONFIG = CombineConfig()
 PAIR = dict(((a, b), bonus) for a, b, bonus in CONFIG.pair_bonuses)
 
 
-def _logit(signals: list[tuple[str, float]], context: list[float] = [], limited: bool = False) -> float:
+def _logit(signals: list[tuple[str, float]], context: tuple[float, ...] = (), limited: bool = False) -> float:
     return combine(signals, context, context_limited=limited, config=CONFIG).logit
 
 

@@ -21,6 +21,8 @@ DATA = Path(__file__).resolve().parent / "data"
     [
         ("带单|跟单", "老师带单", True),
         ("带单|跟单", "带着单位证明", False),  # has 带 and 单, never adjacent
+        ("跟着老师", "跟着我", False),  # shares the first two characters only
+        ("跟着老师", "跟着老", True),  # three characters are all the prefilter knows
         (r"\d{1,3}倍", "赚了٣倍", True),  # \d is every Unicode digit, not only 0-9
         (r"\d{1,3}倍", "赚了三倍", False),
         (r"dm\s{1,2}me", "dm\u3000me", True),  # \s is every Unicode space
@@ -33,7 +35,7 @@ DATA = Path(__file__).resolve().parent / "data"
 def test_prefilter_examples(pattern: str, text: str, can_match: bool) -> None:
     prefilter = build_prefilter(pattern)
     assert prefilter is not None
-    assert prefilter.may_match(*text_features(text)) is can_match
+    assert prefilter.may_match(text_features(text)) is can_match
     if re.search(pattern, text):
         assert can_match, "a pattern that matches must never be skipped"
 

@@ -1,14 +1,14 @@
 """Skip rules that cannot match a post, before running their regex.
 
 Most rules fire on few posts, yet a regex scan costs time on every post (and ~20 ms per rule on
-100,000 characters). From a rule's parsed regex we derive the strings of up to two characters
-that any match must begin with; a post whose characters and adjacent pairs include none of them
-cannot match, so the scan is skipped. Where a pattern can begin with anything (`.`, `[^x]`, `\\w`)
+100,000 characters). From a rule's parsed regex we derive the strings of up to three characters
+that any match must begin with; a post whose substrings include none of them cannot match, so
+the scan is skipped. Where a pattern can begin with anything (`.`, `[^x]`, `\\w`)
 or the set would be huge, there is no prefilter and the rule always runs: the prefilter may only
 ever say "cannot match" when that is certain.
 
 To keep the sets small, both sides see every decimal digit as "0" and every space as " ":
-`\\d\\s` is then one pair, not thousands. Folding both sides the same way keeps the check sound.
+`\\d\\s` is then one string, not thousands. Folding both sides the same way keeps the check sound.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-PREFIX_LENGTH = 2
+PREFIX_LENGTH = 3
 _MAX_PREFIXES = 20_000  # beyond this the check costs more than it saves
 _MAX_CLASS_SIZE = 512
 
@@ -129,14 +129,13 @@ def _item(item: tuple[Any, Any], k: int) -> set[str]:
 
 @dataclass(frozen=True)
 class Prefilter:
-    """Strings (one or two characters) that every match of a rule starts with."""
+    """Strings of one to PREFIX_LENGTH characters; every match of a rule part starts with one."""
 
-    singles: frozenset[str]
-    pairs: frozenset[str]
+    keys: frozenset[str]
 
-    def may_match(self, chars: frozenset[str], pairs: frozenset[str]) -> bool:
-        """False only when no match is possible in a text with these characters and adjacent pairs."""
-        return not chars.isdisjoint(self.singles) or not pairs.isdisjoint(self.pairs)
+    def may_match(self, features: TextFeatures) -> bool:
+        """False only when no match is possible in a text with these features."""
+        return not features.isdisjoint(self.keys)
 
 
 def build_prefilter(pattern: str) -> Prefilter | None:
@@ -149,26 +148,24 @@ def build_prefilter(pattern: str) -> Prefilter | None:
         return None
     if "" in prefixes:
         return None  # can match the empty string
-    return Prefilter(
-        singles=frozenset(p for p in prefixes if len(p) == 1),
-        pairs=frozenset(p for p in prefixes if len(p) == 2),
-    )
+    return Prefilter(frozenset(prefixes))
 
 
-TextFeatures = tuple[frozenset[str], frozenset[str]]
+# Every substring of 1 to PREFIX_LENGTH characters of a (folded) text.
+TextFeatures = frozenset[str]
 
 
 def text_features(text: str) -> TextFeatures:
-    """The (folded) characters and adjacent character pairs of `text`, for `Prefilter.may_match`."""
+    """The (folded) substrings of 1 to PREFIX_LENGTH characters of `text`, for `Prefilter.may_match`."""
     folded = text.translate(_fold_table())
-    return frozenset(folded), frozenset(map(str.__add__, folded, folded[1:]))
+    return frozenset(folded[i : i + n] for n in range(1, PREFIX_LENGTH + 1) for i in range(len(folded) - n + 1))
 
 
 class PrefilterIndex:
     """Which of many prefilters could match a text, found from the text's features.
 
     Asking every prefilter costs a call per rule part per post; the index looks up only the
-    characters and pairs the text has, so the cost follows the text, not the number of rules.
+    substrings the text has, so the cost follows the text, not the number of rules.
     """
 
     def __init__(self, prefilters: list[Prefilter | None]) -> None:
@@ -176,17 +173,13 @@ class PrefilterIndex:
         index: dict[str, list[int]] = {}
         for i, prefilter in enumerate(prefilters):
             if prefilter is not None:
-                for key in prefilter.singles | prefilter.pairs:
+                for key in prefilter.keys:
                     index.setdefault(key, []).append(i)
         self._index = {key: tuple(ids) for key, ids in index.items()}
 
     def candidates(self, features: TextFeatures) -> set[int]:
         """Positions (in the list given at construction) of the prefilters that may match."""
         found = set(self._always)
-        chars, pairs = features
-        # Singles are one character and pairs two, so one dict holds both without clashes.
-        for key in self._index.keys() & chars:
-            found.update(self._index[key])
-        for key in self._index.keys() & pairs:
+        for key in self._index.keys() & features:
             found.update(self._index[key])
         return found

@@ -58,7 +58,7 @@ class RulePart:
     prefilter: Prefilter | None  # None: could start anywhere, always run
 
     def may_match(self, features: TextFeatures) -> bool:
-        return self.prefilter is None or self.prefilter.may_match(*features)
+        return self.prefilter is None or self.prefilter.may_match(features)
 
 
 @dataclass(frozen=True)
