@@ -88,11 +88,6 @@ class FeedbackStore:
             record = dict(zip(columns, row, strict=True))
             yield {"text": record.pop("text"), "label": int(record["verdict"] == "scam"), **record}
 
-    def count(self) -> int:
-        if not self.path.exists():
-            return 0
-        return int(self._connection().execute("SELECT count(*) FROM feedback").fetchone()[0])
-
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:

@@ -17,7 +17,14 @@ class RateLimiter:
     Under gunicorn each worker keeps its own buckets, so the effective limit is per worker.
     """
 
-    def __init__(self, rate: float, burst: int, *, clock: Callable[[], float] = time.monotonic, max_clients=10_000):
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_clients: int = 10_000,
+    ) -> None:
         self.rate = rate
         self.burst = float(burst)
         self._clock = clock

@@ -85,12 +85,10 @@ class Rule:
     def message(self, locale: str) -> str:
         return self.messages.get(locale) or self.messages.get("en") or self.id
 
-    def finditer(self, text: str, features: TextFeatures | None = None) -> Iterator[re.Match[str]]:
-        """Matches of every part, part by part. With `features` (from `text_features`), parts
-        that cannot match are skipped without running their regex."""
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Matches of every part, part by part (the scorer skips parts through its prefilter index)."""
         for part in self.parts:
-            if features is None or part.may_match(features):
-                yield from part.regex.finditer(text)
+            yield from part.regex.finditer(text)
 
     def to_dict(self) -> dict[str, Any]:
         return {
