@@ -38,7 +38,9 @@ class Service:
     limiter: RateLimiter
     feedback: FeedbackStore
 
-    def assess(self, text: str, locale: str) -> dict[str, Any]:
+    def assess(self, text: str, locale: str, *, explain: bool = False) -> dict[str, Any]:
+        if explain:  # the decision breakdown is for debugging one post: not cached
+            return self.scorer.score(text, locale=locale, explain=True).to_dict()
         key = self.cache.key(text, locale)
         cached = self.cache.get(key)
         if cached is not None:
@@ -110,7 +112,7 @@ def _load(schema: Schema) -> dict[str, Any]:
 def score() -> dict[str, Any]:
     svc = service()
     body = _load(svc.schemas.score)
-    return svc.assess(body["text"], body["locale"])
+    return svc.assess(body["text"], body["locale"], explain=body["explain"])
 
 
 @v1.post("/score/batch")

@@ -62,6 +62,26 @@ class VersionSchema(_Strict):
     model = fields.String(required=True)
 
 
+class ModelEvidenceSchema(_Strict):
+    ngram = fields.String(required=True)
+    weight = fields.Float(required=True)
+    spans = fields.List(fields.List(fields.Integer()), required=True)
+    evidence = fields.List(fields.String(), required=True)
+
+
+class ModelViewSchema(_Strict):
+    version = fields.String(required=True)
+    logit = fields.Float(required=True)
+    contribution = fields.Float(required=True, metadata={"description": "the model's share of the log-odds"})
+    evidence = fields.List(fields.Nested(ModelEvidenceSchema), required=True)
+
+
+class DecisionTermSchema(_Strict):
+    term = fields.String(required=True, metadata={"example": "category:copy_trading"})
+    value = fields.Float(required=True)
+    detail = fields.String(required=True)
+
+
 class AssessmentSchema(_Strict):
     score = fields.Float(required=True, validate=validate.Range(0, 1), metadata={"example": 0.94})
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
@@ -70,6 +90,11 @@ class AssessmentSchema(_Strict):
     signals = fields.List(fields.Nested(SignalSchema), required=True)
     context = fields.List(fields.Nested(ContextSignalSchema), required=True)
     version = fields.Nested(VersionSchema, required=True)
+    model = fields.Nested(ModelViewSchema, required=True, allow_none=True)
+    decision = fields.List(
+        fields.Nested(DecisionTermSchema),
+        metadata={"description": "every term of the score's log-odds; only with explain=true"},
+    )
 
 
 class BatchResultSchema(AssessmentSchema):
@@ -87,6 +112,7 @@ class RuleSchema(_Strict):
     pack = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(("signal", "context")))
     limits_context = fields.Boolean(required=True)
+    void_with = fields.List(fields.String(), required=True)
     messages = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
@@ -144,6 +170,12 @@ def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
     class ScoreRequestSchema(_Strict):
         text = fields.String(**text_field)
         locale = fields.String(**locale_field)
+        explain = fields.Boolean(
+            load_default=False,
+            truthy={True},
+            falsy={False},
+            metadata={"description": "add `decision`: every term of the score's log-odds"},
+        )
 
     class BatchItemSchema(_Strict):
         id = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_ID_CHARS), _surrogate_free])

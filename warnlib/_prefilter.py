@@ -155,9 +155,14 @@ def build_prefilter(pattern: str) -> Prefilter | None:
 TextFeatures = frozenset[str]
 
 
+def fold_text(text: str) -> str:
+    """`text` with every digit as "0" and every space as " " (same length, same positions)."""
+    return text.translate(_fold_table())
+
+
 def text_features(text: str) -> TextFeatures:
     """The (folded) substrings of 1 to PREFIX_LENGTH characters of `text`, for `Prefilter.may_match`."""
-    folded = text.translate(_fold_table())
+    folded = fold_text(text)
     return frozenset(folded[i : i + n] for n in range(1, PREFIX_LENGTH + 1) for i in range(len(folded) - n + 1))
 
 

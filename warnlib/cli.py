@@ -5,6 +5,7 @@ echo "..." | warnlib score - --json               # the Assessment as JSON
 warnlib scan posts.jsonl -o scored.jsonl          # score a file, with progress
 warnlib eval labeled.jsonl [--by channel]         # precision, recall, AUC, ...
 warnlib rules                                     # list the loaded rules
+warnlib train a.jsonl b.jsonl -o model.json.gz    # train the text model (train extra)
 warnlib serve [--host H] [--port P] [--config F]  # run the HTTP API
 warnlib feedback -o feedback.jsonl                # readers' verdicts as labeled JSONL
 """
@@ -213,6 +214,34 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from warnlib.training import thresholds_toml, train
+
+    def progress(items: Any) -> Any:
+        return tqdm(items, unit="post", file=sys.stderr, disable=args.quiet, desc="features")
+
+    result = train(args.labeled, version=args.model_version, folds=args.folds, progress=progress)
+    result.model.save(args.output)
+    if args.thresholds:
+        Path(args.thresholds).write_text(thresholds_toml(result), encoding="utf-8")
+    size = Path(args.output).stat().st_size
+    cal = result.model.calibration
+    print(
+        f"model {result.model.version}: {len(result.model.weights)} features, {size / 1e6:.2f} MB -> {args.output}\n"
+        f"calibration: {cal.rules_weight:.3f} x rules + {cal.model_weight:.3f} x model + {cal.bias:.3f}",
+        file=sys.stderr,
+    )
+    for level, point in result.operating_points.items():
+        print(
+            f"  {level:<6} >= {point['min_score']}: precision {point['precision']:.3f}  recall {point['recall']:.3f}  "
+            f"false positives {point['false_positive_rate']:.4f} (out of fold)",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warnlib", description="Warn before investment scams in posts.")
     parser.add_argument("--version", action="version", version=f"warnlib {__version__}")
@@ -244,6 +273,15 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", parents=[common], help="list the loaded rules")
     rules.add_argument("--json", action="store_true")
     rules.set_defaults(func=cmd_rules)
+
+    tr = sub.add_parser("train", help="train the text model on labeled JSONL (needs the train extra)")
+    tr.add_argument("labeled", nargs="+", help="labeled JSONL files ({text, label} per line)")
+    tr.add_argument("-o", "--output", required=True, help="model file to write (gzip'd JSON)")
+    tr.add_argument("--thresholds", help="also write the thresholds file (operating points) here")
+    tr.add_argument("--model-version", default=time.strftime("%Y.%m.%d"), help="version to stamp on the model")
+    tr.add_argument("--folds", type=int, default=5, help="folds for out-of-fold calibration (default 5)")
+    tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    tr.set_defaults(func=cmd_train)
 
     serve = sub.add_parser("serve", help="run the HTTP API (default http://127.0.0.1:8765)")
     serve.add_argument("--host")

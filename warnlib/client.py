@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import httpx
@@ -70,6 +70,7 @@ class RuleInfo:
     kind: str
     messages: dict[str, str] = field(default_factory=dict)
     limits_context: bool = False
+    void_with: tuple[str, ...] = ()
 
 
 def _headers(api_key: str | None) -> dict[str, str]:
@@ -110,8 +111,15 @@ def _feedback_body(text: str, verdict: Verdict, score: float | None, url: str | 
     return body
 
 
+_RULE_FIELDS = frozenset(f.name for f in fields(RuleInfo))
+
+
 def _rules(body: dict[str, Any]) -> list[RuleInfo]:
-    return [RuleInfo(**rule) for rule in body["rules"]]
+    # Keep only the fields this client knows: a newer server may add more.
+    return [
+        RuleInfo(**{k: (tuple(v) if k == "void_with" else v) for k, v in rule.items() if k in _RULE_FIELDS})
+        for rule in body["rules"]
+    ]
 
 
 class Client:

@@ -1,6 +1,6 @@
 """Turning fired signals into one score, SpamAssassin-style but probability-shaped.
 
-The score is `sigmoid(logit)` where the logit adds up, in order:
+The rules' log-odds add up, in order:
 - `bias`: where a post with no signals sits (well below every threshold);
 - per category, the sum of its fired rules' weights, capped at `category_cap`, so
   twenty copy-trading phrases do not outweigh evidence from different angles
@@ -17,15 +17,19 @@ The score is `sigmoid(logit)` where the logit adds up, in order:
   `background_categories` (the topic) do not count toward the breadth bonus;
 - minus the context discount: the sum of warning/news cue weights, capped at
   `context_cap`, or at `limited_context_cap` when a rule marked
-  `limits_context` fired (a warning does not hand out a WeChat id);
-- plus `model_weight * model_logit` when a text model is configured.
+  `limits_context` fired *addressed to the reader* (a warning does not hand out a WeChat id;
+  the scorer decides what counts as addressed, see `Scorer`).
+
+When a text model is configured, the scorer adds its log-odds through the model's calibration
+(`warnlib.model.Calibration`). Every addend is returned as a `Term`, so a verdict can be
+read back as the sum that made it (`Scorer.score(text, explain=True)`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MONEY_CATEGORIES = frozenset(
     {
@@ -40,6 +44,7 @@ MONEY_CATEGORIES = frozenset(
         "giveaway",
         "urgency",
         "pump_and_dump",
+        "stock_tip",
     }
 )
 
@@ -48,7 +53,7 @@ MONEY_CATEGORIES = frozenset(
 class CombineConfig:
     bias: float = -4.0
     category_cap: float = 3.0
-    category_caps: tuple[tuple[str, float], ...] = (("pump_and_dump", 4.5),)
+    category_caps: tuple[tuple[str, float], ...] = (("pump_and_dump", 4.5), ("giveaway", 4.5))
     co_occurrence_bonus: float = 1.0
     pair_bonuses: tuple[tuple[str, str, float], ...] = (
         ("contact_diversion", "investment_topic", 1.5),
@@ -59,15 +64,29 @@ class CombineConfig:
     breadth_bonus: float = 0.5
     context_cap: float = 6.0
     limited_context_cap: float = 1.0
-    model_weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Term:
+    """One addend of the final log-odds: what it is, how much it added, and why."""
+
+    name: str
+    value: float
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"term": self.name, "value": round(self.value, 4), "detail": self.detail}
 
 
 @dataclass(frozen=True)
 class Combined:
-    score: float
     logit: float
     categories: dict[str, float]
-    context_discount: float
+    terms: list[Term] = field(default_factory=list)
+
+
+def sigmoid(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
 def category_sums(weighted: Iterable[tuple[str, float]]) -> dict[str, float]:
@@ -82,24 +101,31 @@ def combine(
     context_weights: Iterable[float],
     *,
     context_limited: bool,
-    model_logit: float | None = None,
     config: CombineConfig = CombineConfig(),
 ) -> Combined:
+    """The rules' log-odds for one post, as a list of named terms and their sum."""
     sums = category_sums(signal_weights)
     caps = dict(config.category_caps)
-    logit = config.bias + sum(min(total, caps.get(c, config.category_cap)) for c, total in sums.items())
+    terms = [Term("bias", config.bias, "where a post with no signals starts")]
+    for category, total in sorted(sums.items()):
+        cap = caps.get(category, config.category_cap)
+        terms.append(Term(f"category:{category}", min(total, cap), f"sum {total:g}, cap {cap:g}"))
     fired = set(sums)
     if "contact_diversion" in fired and fired & MONEY_CATEGORIES:
-        logit += config.co_occurrence_bonus
+        terms.append(Term("bonus:contact+money", config.co_occurrence_bonus, "private channel next to a money lure"))
     context_weights = list(context_weights)
-    if sum(context_weights) <= config.pair_bonus_max_context:
-        logit += sum(bonus for a, b, bonus in config.pair_bonuses if a in fired and b in fired)
-    logit += config.breadth_bonus * max(0, len(fired - set(config.background_categories)) - 2)
-    cap = config.limited_context_cap if context_limited else config.context_cap
-    discount = min(sum(context_weights), cap)
-    logit -= discount
-    if model_logit is not None:
-        logit += config.model_weight * model_logit
-    score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+    cue_total = sum(context_weights)
+    if cue_total <= config.pair_bonus_max_context:
+        for a, b, bonus in config.pair_bonuses:
+            if a in fired and b in fired:
+                terms.append(Term(f"bonus:{a}+{b}", bonus, "configured pair"))
+    breadth = len(fired - set(config.background_categories)) - 2
+    if breadth > 0:
+        terms.append(Term("bonus:breadth", config.breadth_bonus * breadth, f"{breadth} categories beyond the second"))
+    if cue_total:
+        cap = config.limited_context_cap if context_limited else config.context_cap
+        why = "capped: the post addresses the reader with a way to reach the poster" if context_limited else "cap"
+        terms.append(Term("context_discount", -min(cue_total, cap), f"cues {cue_total:g}, {why} {cap:g}"))
+    logit = sum(t.value for t in terms)
     strengths = {c: round(1.0 - math.exp(-total), 3) for c, total in sorted(sums.items())}
-    return Combined(score=score, logit=logit, categories=strengths, context_discount=discount)
+    return Combined(logit=logit, categories=strengths, terms=terms)

@@ -25,23 +25,36 @@ class Extractor(Protocol):
         ...
 
 
-_HANDLE = r"(@[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d)"
+_HANDLE = r"(@[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d|" + r"[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺\d ]{5,16})"
 _NAMED_HANDLE = r"(@?[a-z][a-z0-9_.\-]{3,30})"
+# An id that mixes letters with digits or underscores reads as a handle, not a word (vip_trader01).
+_ID_LIKE = r"([a-z][a-z0-9.\-]{0,30}(?:\d|_)[a-z0-9_.\-]{0,30}|\d{5,12})(?![a-z0-9_])"
+_PHONE = (
+    r"(?<![\d])(?:\+\d{1,3}[\s\-]{0,2})?\(?\d{2,4}\)?[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{3,5}(?![\d])"
+)
 
 
 class ContactHandle:
-    """A concrete private-channel id: `微信:coin_2024`, `qq 123456`, `t.me/xyz`, `telegram @xyz`."""
+    """A concrete private-channel id: `微信:coin_2024`, `qq 123456`, `t.me/xyz`, `line id: xyz`, a phone.
+
+    Ids may be written in Chinese numerals (`qq 五九八七…`), follow a bare "talk to / contact"
+    (`详谈：btc_88`), or be a phone number with brackets and spaces after a phone word.
+    """
 
     id = "extract.contact_handle"
     _app = r"(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![a-z])v)"
     _patterns = (
-        re.compile(_app + r"(?:号|群|号码|id|联系|私聊)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"),
         re.compile(
-            r"(?:微信|qq|电报|telegram|whatsapp|wechat)(?:号|群)?\s{0,2}(?:搜索|搜)\s{0,2}"
+            _app + r"(?:\s?(?:号|群|号码|id)|联系|私聊)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
+        ),
+        re.compile(
+            r"(?:微信|qq|电报|telegram|whatsapp|wechat|line)(?:号|群)?\s{0,2}(?:搜索|搜)\s{0,2}"
             r"(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
         ),
-        re.compile(r"(?:微信|qq|电报|wechat|whatsapp|telegram)(?:号|群|号码|id)?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE),
-        re.compile(r"(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}"),
+        re.compile(r"(?:微信|qq|电报|wechat|whatsapp|telegram|line)(?:\s?(?:号|群|号码|id))?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE),
+        re.compile(r"(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}|line\.me/[a-z0-9_/~+]{3,40}"),
+        re.compile(r"(?:详谈|详聊|联系|联系我|咨询|私聊|找|加我|添加)\s{0,2}[:=]?\s{0,2}" + _ID_LIKE),
+        re.compile(r"(?:电话|热线|手机|致电|来电|手机号|联系电话|tel|phone|call|text|whatsapp|wa)[^\d\n]{0,6}?" + _PHONE),
     )
     _not_handles = frozenset({"group", "chat", "channel", "link", "below", "profile", "bio"})
 
@@ -49,7 +62,7 @@ class ContactHandle:
         spans: list[Span] = []
         for pattern in self._patterns:
             for match in pattern.finditer(text):
-                if match.lastindex and match.group(match.lastindex) in self._not_handles:
+                if match.lastindex and (match.group(match.lastindex) or "").strip() in self._not_handles:
                     continue
                 spans.append(match.span())
         return spans

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 _ARABIC = re.compile(
     r"(?<![\d.])(\d{1,3}(?:,\d{3}){1,4}|\d{1,12}(?:\.\d{1,4})?)\s{0,1}"
-    r"(千万|百万|亿|万|千|百|k|w|m|million|mil|thousand|grand)?(?![a-z])"
+    r"(千万|百万|亿|万|千|百|k|w|m|million|mil|thousand|grand)?(?![a-z]|[\d.])"
 )
 # "二十多万" (two hundred thousand odd) reads as 二十万.
 _CHINESE = re.compile(r"[零一二两三四五六七八九十百千万亿]{1,10}(?:多[万亿千百])?")

@@ -6,31 +6,36 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from warnlib import __version__
-from warnlib._prefilter import PrefilterIndex, text_features
-from warnlib.combine import CombineConfig, combine
+from warnlib._prefilter import PrefilterIndex, fold_text, text_features
+from warnlib.combine import CombineConfig, Combined, Term, combine, sigmoid
 from warnlib.extractors import EXTRACTORS, Extractor
+from warnlib.model import MIN_EVIDENCE_CHARS, Calibration, ModelInput, load_model, model_input
+from warnlib.model import Term as ModelTerm
 from warnlib.normalize import NormalizedText, normalize
-from warnlib.rules import BUILTIN_PACKS, Rule, RuleError, RulePack, load_allow_list, load_builtin, load_rules
-from warnlib.types import Assessment, ContextSignal, Level, Locale, Signal, Span
+from warnlib.rules import (
+    BUILTIN_PACKS,
+    Rule,
+    RuleError,
+    RulePack,
+    load_allow_list,
+    load_builtin,
+    load_builtin_narration,
+    load_rules,
+)
+from warnlib.types import Assessment, ContextSignal, Level, Locale, ModelEvidence, ModelView, Signal, Span
 
 DEFAULT_MAX_CHARS = 100_000
 MAX_SPANS_PER_SIGNAL = 8
-# Signals quoted inside a post that also warns ("所谓的“稳赚不赔”全是骗局") count this much.
-QUOTED_WEIGHT_FACTOR = 0.3
-_QUOTED = re.compile(
-    r"“[^”]{1,60}”|「[^」]{1,60}」|『[^』]{1,60}』|《[^》]{1,60}》|\"[^\"]{1,60}\""
-    r"|(?<![a-z])'[^']{1,60}'(?![a-z])"  # not the apostrophes of don't ... let's
-)
-# So do signals in a clause that tells the reader not to believe or touch them ("不要相信任何带单老师").
-_WARNED = re.compile(
-    r"(?:不要相信|别相信|别信|不要信|千万别|千万不要|切勿|请勿|远离|警惕|谨防|提防|不要碰|别碰)(?!错过|犹豫|等)"
-    r"[^,，。；;！？!?\n]{1,24}|看到[^,，。；;！？!?\n]{1,16}(?:直接|立刻|马上|就)(?:拉黑|举报|跑|删)"
-)
+# How many n-grams of the model's to show as evidence, and how many places each.
+MODEL_EVIDENCE_TERMS = 5
+MODEL_EVIDENCE_SPANS = 3
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
+_SENTENCE_END = re.compile(r"[。！？!?\n；;]|$")
+_CLAUSE_END = re.compile(r"[,，。！？!?\n；;]|$")
 
 
 class TextTooLongError(ValueError):
@@ -38,12 +43,17 @@ class TextTooLongError(ValueError):
 
 
 class TextModel(Protocol):
-    """A learned model the scorer can add as one more input (see `Scorer(model=...)`)."""
+    """A learned model the scorer adds to the rules (see `warnlib.model.LinearTextModel`)."""
 
     version: str
+    calibration: Calibration
 
-    def logit(self, normalized_text: str) -> float:
-        """Log-odds that the normalized text is a scam solicitation."""
+    def logit(self, features: ModelInput) -> float:
+        """Log-odds that the post is a scam solicitation."""
+        ...
+
+    def terms(self, features: ModelInput) -> list[ModelTerm]:
+        """Each feature's contribution to `logit`, strongest push towards scam first."""
         ...
 
 
@@ -92,6 +102,29 @@ class _ExtractorRule:
     extractor: Extractor
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the scorer found in a post before the model weighs in (see `Scorer.analyze`)."""
+
+    norm: NormalizedText
+    ngrams: frozenset[str]
+    signals: list[Signal]
+    context: list[ContextSignal]
+    # A signal that reaches the reader (not quoted, not narrated) and may not be warned away.
+    addressed: bool
+    narrated: bool
+    rules: Combined
+    model_input: ModelInput
+
+
+class _Default:
+    def __repr__(self) -> str:
+        return "DEFAULT_MODEL"
+
+
+DEFAULT_MODEL: Any = _Default()
+
+
 class Scorer:
     """A configured scorer: which rule packs, allow-list, thresholds and model to use.
 
@@ -99,7 +132,10 @@ class Scorer:
     >>> scorer.score("稳赚不赔，日息1.5%，加微信：coin888").level
     'high'
 
-    Instances are immutable after construction and safe to share between threads.
+    `model` is the learned text model added to the rules: the one shipped in the package by
+    default (`warnlib.model.load_model`), any object with `logit`/`terms`/`calibration`, or
+    None for rules only. Instances are immutable after construction and safe to share
+    between threads.
     """
 
     def __init__(
@@ -109,13 +145,13 @@ class Scorer:
         include_builtin: bool = True,
         allow_list: Sequence[str] | str | Path | None = None,
         thresholds: Thresholds | None = None,
-        model: TextModel | None = None,
+        model: TextModel | None = DEFAULT_MODEL,
         max_chars: int = DEFAULT_MAX_CHARS,
         combine_config: CombineConfig | None = None,
     ) -> None:
         self.thresholds = thresholds or Thresholds()
         self.max_chars = max_chars
-        self.model = model
+        self.model: TextModel | None = load_model() if model is DEFAULT_MODEL else model
         self.combine_config = combine_config or CombineConfig()
         packs: list[RulePack] = [load_builtin(name) for name in BUILTIN_PACKS] if include_builtin else []
         for path in rule_paths or ():
@@ -123,6 +159,7 @@ class Scorer:
         self.packs: tuple[RulePack, ...] = tuple(packs)
         extractor_pack = load_builtin("extractors", require_matchers=False) if include_builtin else None
         self._extractors = _bind_extractors(extractor_pack)
+        self.narration = load_builtin_narration()
         rules = [rule for pack in self.packs for rule in pack]
         rules.extend(bound.rule for bound in self._extractors)
         ids = [rule.id for rule in rules]
@@ -142,77 +179,177 @@ class Scorer:
         self.version: dict[str, str] = {
             "warnlib": __version__,
             "rules": rules_version + ("+custom" if custom else ""),
-            "model": model.version if model is not None else "none",
+            "model": self.model.version if self.model is not None else "none",
         }
 
     def packs_rules(self) -> Iterable[Rule]:
         return (rule for pack in self.packs for rule in pack)
 
-    def score(self, text: str, *, locale: Locale = "zh") -> Assessment:
-        """Assess one post. Messages come in `locale` ("zh" or "en")."""
+    def score(self, text: str, *, locale: Locale = "zh", explain: bool = False) -> Assessment:
+        """Assess one post. Messages come in `locale` ("zh" or "en").
+
+        With `explain=True` the Assessment also carries `decision`: every term that added up to
+        the score (bias, each category's capped sum, bonuses, context discount, the model's
+        contribution and its calibration), so a verdict can be read back without the code.
+        """
+        analysis = self.analyze(text, locale=locale)
+        logit, terms, model_view = self._add_model(analysis)
+        score = round(sigmoid(logit), 4)
+        level = self.thresholds.level(score)
+        if model_view is not None and (explain or level != "low"):
+            model_view = self._model_evidence(analysis, model_view)
+        analysis.signals.sort(key=lambda s: (-s.weight, s.spans[0] if s.spans else (0, 0)))
+        return Assessment(
+            score=score,
+            level=level,
+            language=detect_language(text),
+            categories=analysis.rules.categories,
+            signals=analysis.signals,
+            context=analysis.context,
+            version=dict(self.version),
+            model=model_view,
+            decision=[t.to_dict() for t in terms] if explain else None,
+        )
+
+    def analyze(self, text: str, *, locale: Locale = "zh") -> Analysis:
+        """The steps before the model: check, normalize, detect, judge who speaks, combine rules.
+
+        `warnlib train` builds its features with this, so training and scoring see one thing.
+        """
+        self._check_input(text, locale)
+        norm = normalize(text)
+        ngrams = text_features(norm.text)
+        allowed = self._allowed_spans(norm.text)
+        found = self._detect(norm.text, ngrams, allowed)
+        narrated = self._narrated_regions(norm.text)
+        signals, context, addressed, in_narration = self._weigh(found, narrated, norm, locale)
+        rules = combine(
+            ((s.category, s.weight) for s in signals),
+            (c.weight for c in context),
+            context_limited=addressed,
+            config=self.combine_config,
+        )
+        structure = [*(("addressed",) if addressed else ()), *(("narrated",) if in_narration else ())]
+        features = model_input(
+            ngrams,
+            norm.text,
+            (s.rule for s in signals),
+            {s.category for s in signals},
+            [*(c.rule for c in context), *structure],
+        )
+        return Analysis(norm, ngrams, signals, context, addressed, in_narration, rules, features)
+
+    def score_many(self, texts: Iterable[str], *, locale: Locale = "zh") -> list[Assessment]:
+        """Assess many posts with the same settings, in order."""
+        return [self.score(text, locale=locale) for text in texts]
+
+    # --- the steps ----------------------------------------------------------------------------
+
+    def _check_input(self, text: object, locale: str) -> None:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if locale not in ("zh", "en"):
             raise ValueError(f"locale must be 'zh' or 'en', not {locale!r}")
         if len(text) > self.max_chars:
             raise TextTooLongError(f"text has {len(text)} characters; the limit is {self.max_chars}")
-        norm = normalize(text)
-        allowed = self._allowed_spans(norm.text)
-        quoted = [m.span() for m in _QUOTED.finditer(norm.text)] + [m.span() for m in _WARNED.finditer(norm.text)]
 
-        found = self._find(norm.text, allowed)
+    def _detect(self, text: str, ngrams: frozenset[str], allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
+        """Every rule and extractor that fires on the normalized text, with its spans."""
+        found = self._find(text, ngrams, allowed)
+        found.extend((bound.rule, self._filter(bound.extractor.extract(text), allowed)) for bound in self._extractors)
+        return [(rule, spans) for rule, spans in found if spans]
+
+    def _narrated_regions(self, text: str) -> list[Span]:
+        """Stretches of the post that tell someone else's words: quotes, retold steps, warned clauses."""
+        regions = [m.span() for pattern in self.narration.quotes for m in pattern.finditer(text)]
+        for patterns, end in ((self.narration.sentences, _SENTENCE_END), (self.narration.clauses, _CLAUSE_END)):
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    stop = end.search(text, match.end())
+                    regions.append((match.start(), stop.start() if stop else len(text)))
+        return _merge(regions)
+
+    def _weigh(
+        self, found: list[tuple[Rule, list[Span]]], narrated: list[Span], norm: NormalizedText, locale: Locale
+    ) -> tuple[list[Signal], list[ContextSignal], bool, bool]:
+        """Signals and context cues with their weights, and who the signals speak to.
+
+        In a post with context cues, a signal entirely inside narrated text counts
+        `narration.weight_factor` of its weight and does not cap the context discount; a
+        limiting signal anywhere else means the poster addresses the reader.
+        """
+        text = norm.original
+        fired = {rule.category for rule, _ in found if not rule.is_context}
         context: list[ContextSignal] = []
-        candidates: list[tuple[Rule, list[Span]]] = []
         for rule, spans in found:
-            if not rule.is_context:
-                candidates.append((rule, spans))
-                continue
-            original = self._to_original(norm, spans)
-            context.append(
-                ContextSignal(rule.id, rule.message(locale), original, [text[s:e] for s, e in original], rule.weight)
-            )
-
+            if rule.is_context:
+                # A cue void next to what fired (market talk beside a stock tip) is listed at weight 0.
+                weight = 0.0 if fired.intersection(rule.void_with) else rule.weight
+                original = self._to_original(norm, spans)
+                context.append(
+                    ContextSignal(rule.id, rule.message(locale), original, [text[s:e] for s, e in original], weight)
+                )
         signals: list[Signal] = []
-        limited = False
-        candidates.extend(
-            (bound.rule, self._filter(bound.extractor.extract(norm.text), allowed)) for bound in self._extractors
-        )
-        for rule, spans in candidates:
-            if not spans:
+        addressed = in_narration = False
+        for rule, spans in found:
+            if rule.is_context:
                 continue
             weight = rule.weight
-            if context and quoted and all(_inside(span, quoted) for span in spans):
-                weight = round(weight * QUOTED_WEIGHT_FACTOR, 3)
+            if context and narrated and all(_inside(span, narrated) for span in spans):
+                weight = round(weight * self.narration.weight_factor, 3)
+                in_narration = True
             elif rule.limits_context:
-                limited = True
+                addressed = True
             original = self._to_original(norm, spans)
             signals.append(
                 Signal(rule.id, rule.category, weight, rule.message(locale), original, [text[s:e] for s, e in original])
             )
+        return signals, context, addressed, in_narration
 
-        model_logit = self.model.logit(norm.text) if self.model is not None and norm.text.strip() else None
-        combined = combine(
-            ((s.category, s.weight) for s in signals),
-            (c.weight for c in context),
-            context_limited=limited,
-            model_logit=model_logit,
-            config=self.combine_config,
-        )
-        signals.sort(key=lambda s: (-s.weight, s.spans[0] if s.spans else (0, 0)))
-        score = round(combined.score, 4)
-        return Assessment(
-            score=score,
-            level=self.thresholds.level(score),
-            language=detect_language(text),
-            categories=combined.categories,
-            signals=signals,
-            context=context,
-            version=dict(self.version),
-        )
+    def _add_model(self, analysis: Analysis) -> tuple[float, list[Term], ModelView | None]:
+        """The final log-odds: the rules' terms, then the model's through its calibration."""
+        terms = list(analysis.rules.terms)
+        rules_logit = analysis.rules.logit
+        if self.model is None or not analysis.norm.text.strip():
+            return rules_logit, terms, None
+        cal = self.model.calibration
+        model_logit = self.model.logit(analysis.model_input)
+        contribution = cal.model_weight * model_logit
+        terms.append(Term("calibration:rules", (cal.rules_weight - 1.0) * rules_logit, f"rules' log-odds x {cal.rules_weight:.3g}"))
+        terms.append(Term("model", contribution, f"model log-odds {model_logit:.3g} x {cal.model_weight:.3g}"))
+        terms.append(Term("calibration:bias", cal.bias, "fitted on held-out folds"))
+        logit = cal.rules_weight * rules_logit + contribution + cal.bias
+        return logit, terms, ModelView(version=self.model.version, logit=round(model_logit, 4), contribution=round(contribution, 4))
 
-    def score_many(self, texts: Iterable[str], *, locale: Locale = "zh") -> list[Assessment]:
-        """Assess many posts with the same settings, in order."""
-        return [self.score(text, locale=locale) for text in texts]
+    def _model_evidence(self, analysis: Analysis, view: ModelView) -> ModelView:
+        """The n-grams that pushed the model towards scam most, as spans of the original text."""
+        assert self.model is not None
+        folded = fold_text(analysis.norm.text)
+        scale = self.model.calibration.model_weight
+        kept: list[ModelEvidence] = []
+        for term in self.model.terms(analysis.model_input):
+            if len(kept) >= MODEL_EVIDENCE_TERMS or term.contribution <= 0:
+                break
+            needle = term.text
+            if needle is None or len(needle.strip()) < MIN_EVIDENCE_CHARS:
+                continue
+            if any(needle in k.ngram or k.ngram in needle for k in kept):
+                continue
+            spans: list[Span] = []
+            start = folded.find(needle)
+            while start != -1 and len(spans) < MODEL_EVIDENCE_SPANS:
+                spans.append((start, start + len(needle)))
+                start = folded.find(needle, start + len(needle))
+            original = self._to_original(analysis.norm, spans)
+            if not original:
+                continue
+            text = analysis.norm.original
+            kept.append(
+                ModelEvidence(needle, round(term.contribution * scale, 4), original, [text[s:e] for s, e in original])
+            )
+        return ModelView(view.version, view.logit, view.contribution, kept)
+
+    # --- helpers ------------------------------------------------------------------------------
 
     def _allowed_spans(self, text: str) -> list[Span]:
         spans: list[Span] = []
@@ -228,10 +365,10 @@ class Scorer:
         kept = [s for s in spans if s[1] > s[0] and not (allowed and _inside(s, allowed))]
         return _merge(kept)[:MAX_SPANS_PER_SIGNAL]
 
-    def _find(self, text: str, allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
+    def _find(self, text: str, ngrams: frozenset[str], allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
         """Every pack rule that matches `text`, with its spans, running only parts that could match."""
         spans_by_rule: dict[int, list[Span]] = {}
-        for position in sorted(self._part_index.candidates(text_features(text))):
+        for position in sorted(self._part_index.candidates(ngrams)):
             rule_index, regex = self._parts[position]
             # Enough matches per part for the evidence; a hostile text may hold thousands.
             for _, match in zip(range(4 * MAX_SPANS_PER_SIGNAL), regex.finditer(text), strict=False):

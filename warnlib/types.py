@@ -26,6 +26,7 @@ CATEGORIES: tuple[str, ...] = (
     "recovery_scam",
     "giveaway",
     "pump_and_dump",
+    "stock_tip",
     "investment_topic",
 )
 
@@ -98,12 +99,72 @@ class ContextSignal:
 
 
 @dataclass(frozen=True)
+class ModelEvidence:
+    """An n-gram or word that pushed the learned model towards "scam", where it stands in the post."""
+
+    ngram: str
+    weight: float
+    spans: list[Span] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ngram": self.ngram,
+            "weight": self.weight,
+            "spans": [list(s) for s in self.spans],
+            "evidence": list(self.evidence),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelEvidence:
+        return cls(
+            ngram=str(data["ngram"]),
+            weight=float(data["weight"]),
+            spans=[(int(s[0]), int(s[1])) for s in data.get("spans", [])],
+            evidence=list(data.get("evidence", [])),
+        )
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """What the learned model added: its log-odds, their weight in the score, and its evidence.
+
+    `contribution` is the model's share of the final log-odds (after calibration); `evidence`
+    lists the n-grams that pushed hardest towards scam (filled for flagged posts and on request).
+    """
+
+    version: str
+    logit: float
+    contribution: float
+    evidence: list[ModelEvidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "logit": self.logit,
+            "contribution": self.contribution,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelView:
+        return cls(
+            version=str(data["version"]),
+            logit=float(data["logit"]),
+            contribution=float(data["contribution"]),
+            evidence=[ModelEvidence.from_dict(e) for e in data.get("evidence", [])],
+        )
+
+
+@dataclass(frozen=True)
 class Assessment:
     """How risky a post is and why.
 
     `score` is in [0, 1] and behaves like a probability of "investment-scam
     solicitation"; `level` is `score` cut by the scorer's thresholds.
     `categories` maps each category that fired to its strength in [0, 1].
+    `model` says what the learned model added (None when the scorer runs rules only), and
+    `decision` (only with `score(..., explain=True)`) lists every term of the final log-odds.
     """
 
     score: float
@@ -113,6 +174,8 @@ class Assessment:
     signals: list[Signal]
     context: list[ContextSignal]
     version: dict[str, str]
+    model: ModelView | None = None
+    decision: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +186,8 @@ class Assessment:
             "signals": [s.to_dict() for s in self.signals],
             "context": [c.to_dict() for c in self.context],
             "version": dict(self.version),
+            "model": self.model.to_dict() if self.model is not None else None,
+            **({"decision": [dict(t) for t in self.decision]} if self.decision is not None else {}),
         }
 
     @classmethod
@@ -135,4 +200,6 @@ class Assessment:
             signals=[Signal.from_dict(s) for s in data.get("signals", [])],
             context=[ContextSignal.from_dict(c) for c in data.get("context", [])],
             version=dict(data.get("version", {})),
+            model=ModelView.from_dict(data["model"]) if data.get("model") else None,
+            decision=[dict(t) for t in data["decision"]] if data.get("decision") is not None else None,
         )

@@ -15,6 +15,7 @@ A pack file looks like::
     phrases = ["带单", "跟单"]         # literal, matched after normalization
     patterns = ['跟(着|对)老师']        # regular expressions over normalized text
     limits_context = false             # true: a warning word cannot cancel this signal
+    void_with = []                     # context rules: categories next to which the cue is void
     examples.match = ["老师每天带单"]
     examples.no_match = ["带单位证明"]
 
@@ -72,6 +73,8 @@ class Rule:
     phrases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     limits_context: bool = False
+    # Context cues only: categories next to which this cue does not lower the score.
+    void_with: tuple[str, ...] = ()
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     pack: str = ""
@@ -98,6 +101,7 @@ class Rule:
             "messages": dict(self.messages),
             "pack": self.pack,
             "limits_context": self.limits_context,
+            "void_with": list(self.void_with),
         }
 
 
@@ -152,6 +156,14 @@ def _str_tuple(value: Any, what: str, rule_id: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _categories(value: Any, rule_id: str, source: str) -> tuple[str, ...]:
+    names = _str_tuple(value, "void_with", rule_id)
+    unknown = [n for n in names if n not in CATEGORIES]
+    if unknown:
+        raise RuleError(f"{source}: rule {rule_id}: void_with names unknown categories {unknown}")
+    return names
+
+
 def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not rule_id:
@@ -176,6 +188,7 @@ def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
         phrases=phrases,
         patterns=patterns,
         limits_context=bool(raw.get("limits_context", False)),
+        void_with=_categories(raw.get("void_with"), rule_id, source),
         examples_match=_str_tuple(examples.get("match"), "examples.match", rule_id),
         examples_no_match=_str_tuple(examples.get("no_match"), "examples.no_match", rule_id),
         pack=pack,
@@ -220,6 +233,49 @@ def load_rules(path: str | Path) -> RulePack:
     except OSError as exc:
         raise RuleError(f"cannot read rule pack {file}: {exc}") from exc
     return parse_pack(text, source=str(file))
+
+
+@dataclass(frozen=True)
+class Narration:
+    """Where a post tells of someone else's words (see the `[narration]` table of context.toml)."""
+
+    weight_factor: float
+    quotes: tuple[re.Pattern[str], ...]
+    sentences: tuple[re.Pattern[str], ...]
+    clauses: tuple[re.Pattern[str], ...]
+
+
+def parse_narration(text: str, *, source: str = "<string>") -> Narration:
+    """Read the `[narration]` table of a context pack; raises `RuleError` naming the file."""
+    try:
+        table = load_toml_text(text).get("narration", {})
+    except TOMLDecodeError as exc:
+        raise RuleError(f"{source}: not valid TOML: {exc}") from exc
+    factor = table.get("weight_factor", 1.0)
+    if not isinstance(factor, (int, float)) or isinstance(factor, bool) or not 0 <= factor <= 1:
+        raise RuleError(f"{source}: [narration] weight_factor must be a number in [0, 1]")
+
+    def compiled(key: str) -> tuple[re.Pattern[str], ...]:
+        out = []
+        for pattern in _str_tuple(table.get(key), key, f"{source} [narration]"):
+            try:
+                check_pattern_safety(pattern)
+            except RuleError as exc:
+                raise RuleError(f"{source}: [narration] {key}: {exc}") from None
+            try:
+                out.append(re.compile(pattern))
+            except re.error as exc:
+                raise RuleError(f"{source}: [narration] {key}: bad pattern {pattern!r}: {exc}") from exc
+        return tuple(out)
+
+    return Narration(
+        float(factor), compiled("quote_patterns"), compiled("sentence_patterns"), compiled("clause_patterns")
+    )
+
+
+def load_builtin_narration() -> Narration:
+    text = resources.files(__name__).joinpath("context.toml").read_text(encoding="utf-8")
+    return parse_narration(text, source="warnlib/rules/context.toml")
 
 
 def load_builtin(name: str, *, require_matchers: bool = True) -> RulePack:

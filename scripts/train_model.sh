@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Re-train the shipped text model and its thresholds file from every labeled set whose licence
+# allows it (warnlib/data/sources.toml decides; Cofacts and the held-out batches stay out).
+# Needs ../shared/data beside the repo and the train extra: pip install -e ".[train]".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED="${WARNLIB_SHARED_DATA:-../shared/data}"
+warnlib train \
+  tests/data/zh-scam.jsonl tests/data/zh-benign.jsonl tests/data/en-posts.jsonl \
+  tests/data/zh-v2-scam-a.jsonl tests/data/zh-v2-scam-b.jsonl \
+  tests/data/zh-v2-benign-news.jsonl tests/data/zh-v2-benign-everyday.jsonl tests/data/en-v2.jsonl \
+  "$SHARED/posts-dev.jsonl" \
+  "$SHARED/external/cold-zh.jsonl" \
+  "$SHARED/external/scamspot-ig-en-dev.jsonl" \
+  "$SHARED/external/janitr-en-train.jsonl" \
+  "$SHARED/external/uzh-pump-dump-en.jsonl" \
+  --model-version "${MODEL_VERSION:-$(date +%Y.%m.%d)}" \
+  -o warnlib/data/model.json.gz --thresholds warnlib/data/thresholds.toml "$@"

@@ -1,0 +1,305 @@
+"""Training the learned text model (`warnlib train`); needs the `train` extra (scikit-learn).
+
+What happens, in order:
+
+1. **Licences.** Every input file is looked up in `warnlib/data/sources.toml`; a file whose
+   licence does not allow shipping a model trained on it (share-alike sets such as Cofacts) is
+   refused, and so is a file the table does not list, unless the caller vouches for it.
+2. **Features.** Each post goes through the rules-only scorer's `Scorer.analyze`, exactly as at
+   scoring time: character 1-3-grams of the normalized text, Latin words, and the rules,
+   categories and context cues that fired (see `warnlib.model`).
+3. **Out-of-fold predictions.** The model is trained `folds` times, each time without one fold of
+   *groups* (a channel, a small hand-written set, or a slice of a large real set), so no source
+   leaks into its own predictions.
+4. **Calibration.** A two-input logistic regression on those out-of-fold predictions learns how
+   to add the model's log-odds to the rules' (`Calibration`); the scores then behave like
+   probabilities on posts the model has not seen.
+5. **Operating points.** Precision, recall and false-positive rate of each level, measured on the
+   same out-of-fold scores, go to the thresholds file with the rules and model versions.
+6. **The shipped model** is trained on everything, pruned of features too rare to learn from,
+   and written with its manifest (which files, their hashes, row counts and licences).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from warnlib._toml import load_toml_text
+from warnlib.model import Calibration, LinearTextModel
+
+LARGE_SOURCE_ROWS = 500  # sources bigger than this are split into slices for the folds
+SOURCE_WEIGHT_CAP = 3000  # a source's rows weigh at most this many rows in total
+
+
+class TrainingError(ValueError):
+    """Training cannot go ahead (a licence, an empty class, a missing extra); the message says why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    licence: str
+    ship: bool
+    note: str
+
+
+def known_sources() -> list[Source]:
+    text = resources.files("warnlib.data").joinpath("sources.toml").read_text(encoding="utf-8")
+    return [
+        Source(str(s["file"]), str(s["licence"]), bool(s["ship"]), str(s.get("note", "")))
+        for s in load_toml_text(text).get("sources", [])
+    ]
+
+
+def licence_of(path: Path, sources: Sequence[Source]) -> Source | None:
+    for source in sources:
+        if fnmatch.fnmatch(path.name, source.file):
+            return source
+    return None
+
+
+@dataclass
+class Example:
+    text: str
+    label: int
+    source: str
+    group: str
+
+
+def read_examples(paths: Sequence[str | Path], *, allow_unlisted: bool = False) -> tuple[list[Example], list[dict]]:
+    """Rows of the labeled files, and the manifest entry of each file; refuses unshippable data."""
+    sources = known_sources()
+    examples: list[Example] = []
+    manifest: list[dict[str, Any]] = []
+    for raw_path in paths:
+        path = Path(raw_path)
+        entry = licence_of(path, sources)
+        if entry is None and not allow_unlisted:
+            raise TrainingError(
+                f"{path}: not listed in warnlib/data/sources.toml, so its licence is unknown; "
+                "add it there (or pass --allow-unlisted for a model you will not ship)"
+            )
+        if entry is not None and not entry.ship:
+            raise TrainingError(f"{path}: its licence ({entry.licence}) does not allow shipping a model trained on it")
+        data = path.read_bytes()
+        rows = []
+        for number, line in enumerate(data.decode("utf-8").split("\n"), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise TrainingError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("label") not in (0, 1):
+                raise TrainingError(f"{path}:{number}: needs a string 'text' and a 'label' of 0 or 1")
+            rows.append(row)
+        source = path.stem
+        for row in rows:
+            if row.get("channel"):
+                group = f"{source}/{row['channel']}"
+            elif len(rows) > LARGE_SOURCE_ROWS:
+                key = str(row.get("id") or row["text"])
+                group = f"{source}#{int(hashlib.sha256(key.encode()).hexdigest(), 16) % 10}"
+            else:
+                group = source
+            examples.append(Example(row["text"], int(row["label"]), source, group))
+        manifest.append(
+            {
+                "file": path.name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "rows": len(rows),
+                "scam": sum(r["label"] for r in rows),
+                "licence": entry.licence if entry else "unlisted (not for shipping)",
+            }
+        )
+    labels = {e.label for e in examples}
+    if labels != {0, 1}:
+        raise TrainingError("training needs both scam (1) and benign (0) rows")
+    return examples, manifest
+
+
+@dataclass
+class TrainResult:
+    model: LinearTextModel
+    oof_scores: list[float]
+    labels: list[int]
+    sources: list[str]
+    operating_points: dict[str, dict[str, float]]
+
+
+def _sklearn() -> Any:
+    try:
+        import numpy
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedGroupKFold
+    except ImportError as exc:
+        raise TrainingError(f"training needs the train extra: pip install -e '.[train]' ({exc})") from None
+    return numpy, TfidfVectorizer, LogisticRegression, StratifiedGroupKFold
+
+
+def _identity(features: list[str]) -> list[str]:
+    return features
+
+
+def _fit(features: list[list[str]], labels: list[int], weights: list[float], *, min_df: int, c: float) -> Any:
+    _, tfidf_cls, lr_cls, _ = _sklearn()
+    vectorizer = tfidf_cls(analyzer=_identity, binary=True, min_df=min_df, norm="l2", lowercase=False)
+    matrix = vectorizer.fit_transform(features)
+    classifier = lr_cls(C=c, max_iter=3000, class_weight="balanced", solver="liblinear")
+    classifier.fit(matrix, labels, sample_weight=weights)
+    return vectorizer, classifier
+
+
+def _to_model(vectorizer: Any, classifier: Any, *, version: str, min_weight: float) -> LinearTextModel:
+    coefs = classifier.coef_[0]
+    weights: dict[str, tuple[float, float]] = {}
+    for feature, column in vectorizer.vocabulary_.items():
+        idf = float(vectorizer.idf_[column])
+        w = float(coefs[column]) * idf
+        weights[feature] = (w, idf * idf)
+    # Features with a negligible weight still count in the L2 norm, so keep their idf but drop
+    # nothing that would change the norm: prune only by *rounding* tiny weights to zero.
+    pruned = {f: ((w if abs(w) >= min_weight else 0.0), n) for f, (w, n) in weights.items()}
+    return LinearTextModel(version=version, intercept=float(classifier.intercept_[0]), weights=pruned)
+
+
+def operating_points(scores: Sequence[float], labels: Sequence[int], cuts: dict[str, float]) -> dict[str, dict]:
+    """Precision, recall and false-positive rate of "at least this level", for each level's cut."""
+    positives = sum(labels)
+    negatives = len(labels) - positives
+    out = {}
+    for level, cut in cuts.items():
+        tp = sum(1 for s, y in zip(scores, labels, strict=True) if y == 1 and s >= cut)
+        fp = sum(1 for s, y in zip(scores, labels, strict=True) if y == 0 and s >= cut)
+        out[level] = {
+            "min_score": cut,
+            "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+            "recall": round(tp / positives, 4) if positives else 0.0,
+            "false_positive_rate": round(fp / negatives, 5) if negatives else 0.0,
+        }
+    return out
+
+
+def train(
+    paths: Sequence[str | Path],
+    *,
+    version: str,
+    folds: int = 5,
+    cuts: dict[str, float] | None = None,
+    allow_unlisted: bool = False,
+    min_df: int = 2,
+    c: float = 4.0,
+    progress: Any = None,
+) -> TrainResult:
+    """Train, calibrate and measure a model on labeled JSONL files (see the module docstring)."""
+    numpy, _, lr_cls, group_kfold_cls = _sklearn()
+    from warnlib.scorer import Scorer
+
+    examples, manifest = read_examples(paths, allow_unlisted=allow_unlisted)
+    scorer = Scorer(model=None)
+    features: list[list[str]] = []
+    rules_logits: list[float] = []
+    iterator = progress(examples) if progress else examples
+    for example in iterator:
+        analysis = scorer.analyze(example.text[: scorer.max_chars])
+        features.append(list(analysis.model_input.features()))
+        rules_logits.append(analysis.rules.logit)
+    labels = [e.label for e in examples]
+    sizes: dict[str, int] = {}
+    for e in examples:
+        sizes[e.source] = sizes.get(e.source, 0) + 1
+    weights = [min(1.0, SOURCE_WEIGHT_CAP / sizes[e.source]) for e in examples]
+    groups = [e.group for e in examples]
+
+    oof = [0.0] * len(examples)
+    splitter = group_kfold_cls(n_splits=folds, shuffle=True, random_state=7)
+    for train_idx, test_idx in splitter.split(numpy.zeros(len(labels)), labels, groups):
+        vectorizer, classifier = _fit(
+            [features[i] for i in train_idx],
+            [labels[i] for i in train_idx],
+            [weights[i] for i in train_idx],
+            min_df=min_df,
+            c=c,
+        )
+        decision = classifier.decision_function(vectorizer.transform([features[i] for i in test_idx]))
+        for i, value in zip(test_idx, decision, strict=True):
+            oof[i] = float(value)
+
+    stack = numpy.array([[r, m] for r, m in zip(rules_logits, oof, strict=True)])
+    calibrator = lr_cls(C=100.0, max_iter=1000)
+    calibrator.fit(stack, labels, sample_weight=weights)
+    rules_weight, model_weight = (float(x) for x in calibrator.coef_[0])
+    calibration = Calibration(round(rules_weight, 4), round(model_weight, 4), round(float(calibrator.intercept_[0]), 4))
+    oof_scores = [
+        1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, calibration.rules_weight * r + calibration.model_weight * m + calibration.bias))))
+        for r, m in zip(rules_logits, oof, strict=True)
+    ]
+
+    vectorizer, classifier = _fit(features, labels, weights, min_df=min_df, c=c)
+    model = _to_model(vectorizer, classifier, version=version, min_weight=1e-3)
+    cuts = cuts or {"high": 0.8, "medium": 0.5}
+    points = operating_points(oof_scores, labels, cuts)
+    rules_version = scorer.version["rules"]
+    model = LinearTextModel(
+        version=model.version,
+        intercept=model.intercept,
+        weights=model.weights,
+        calibration=calibration,
+        rules_version=rules_version,
+        manifest={
+            "trained_on": manifest,
+            "rows": len(examples),
+            "features": len(model.weights),
+            "folds": folds,
+            "min_df": min_df,
+            "C": c,
+            "source_weight_cap": SOURCE_WEIGHT_CAP,
+        },
+    )
+    return TrainResult(model, oof_scores, labels, [e.source for e in examples], points)
+
+
+def thresholds_toml(result: TrainResult) -> str:
+    """The thresholds file: each level's cut and how it performed, on which data, for which versions."""
+    files = ", ".join(f"{m['file']} ({m['rows']})" for m in result.model.manifest["trained_on"])
+    lines = [
+        "# Written by `warnlib train`: the score each level starts at, and how that cut performed on",
+        "# out-of-fold predictions (each post scored by a model that never saw its group: its channel,",
+        "# its hand-written set, or its slice of a large real set). Re-train to change it.",
+        "",
+        "[version]",
+        f'rules = "{result.model.rules_version}"',
+        f'model = "{result.model.version}"',
+        "",
+        "[measured_on]",
+        f'method = "{result.model.manifest["folds"]}-fold out-of-fold predictions, folds grouped by source"',
+        f'files = "{files}"',
+        f"posts = {len(result.labels)}",
+        f"scam = {sum(result.labels)}",
+    ]
+    for level, point in result.operating_points.items():
+        lines += ["", f"[levels.{level}]"]
+        lines += [f"{key} = {value}" for key, value in point.items()]
+    medium = result.operating_points.get("medium", {}).get("min_score", 0.5)
+    counts: dict[str, list[int]] = {}
+    for score, label, source in zip(result.oof_scores, result.labels, result.sources, strict=True):
+        row = counts.setdefault(source, [0, 0, 0, 0])  # scam, scam flagged, benign, benign flagged
+        row[0 if label else 2] += 1
+        row[1 if label else 3] += int(score >= medium)
+    lines += ["", "# Each file, out of fold: how many of its scam and benign posts were flagged (medium+)."]
+    lines += ["[flagged_by_file]"]
+    for source, (scam, scam_flagged, benign, benign_flagged) in sorted(counts.items()):
+        lines.append(
+            f'"{source}" = {{ scam = {scam}, scam_flagged = {scam_flagged}, '
+            f"benign = {benign}, benign_flagged = {benign_flagged} }}"
+        )
+    return "\n".join(lines) + "\n"
