@@ -24,9 +24,14 @@ setup(
     python_requires=">=3.10",
     # The Flask service lives in server/ but installs as `warnlib_server`, so it
     # never squats a generic top-level name such as `server` in site-packages.
-    packages=["warnlib", "warnlib.rules", "warnlib_server"],
+    packages=["warnlib", "warnlib.rules", "warnlib.data", "warnlib_server"],
     package_dir={"warnlib_server": "server"},
-    package_data={"warnlib.rules": ["*.toml"], "warnlib_server": ["*.html", "*.toml"]},
+    # warnlib/data: the trained text model, its thresholds file and the training-licence table.
+    package_data={
+        "warnlib.rules": ["*.toml"],
+        "warnlib.data": ["*.json.gz", "*.toml", "*.md"],
+        "warnlib_server": ["*.html", "*.toml"],
+    },
     install_requires=[
         "tomli>=2.0; python_version < '3.11'",
         "opencc-python-reimplemented>=0.1.7",
@@ -42,7 +47,10 @@ setup(
             "apispec>=6.3",
             "gunicorn>=22.0",
         ],
+        # `warnlib train` and bench/quality.py; scoring never needs it.
+        "train": ["scikit-learn>=1.3"],
         "dev": [
+            "scikit-learn>=1.3",
             "pytest>=8.0",
             "ruff>=0.5",
             "playwright>=1.45",

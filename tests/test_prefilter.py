@@ -73,3 +73,12 @@ def test_index_finds_exactly_the_parts_whose_prefilter_may_match() -> None:
         features = text_features(normalize(text).text)
         expected = {i for i, part in enumerate(parts) if part.may_match(features)}
         assert index.candidates(features) == expected
+
+
+def test_a_prefix_that_anything_may_follow_is_not_extended() -> None:
+    # `靠…翻身`: the gap may hold anything, so "靠" is the key, never "靠翻身" (which hid a match).
+    from warnlib._prefilter import build_prefilter
+
+    prefilter = build_prefilter("(?:实现|彻底|靠[^,，]{1,8})翻身")
+    assert prefilter is not None
+    assert prefilter.keys == {"实现翻", "彻底翻", "靠"}

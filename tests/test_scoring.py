@@ -18,7 +18,8 @@ BENIGN = "成都三天两晚吃喝攻略🍲 第一天宽窄巷子+人民公园�
 
 def test_assessment_matches_the_design_contract(scorer: warnlib.Scorer) -> None:
     data = scorer.score(SCAM).to_dict()
-    assert set(data) == {"score", "level", "language", "categories", "signals", "context", "version"}
+    assert set(data) == {"score", "level", "language", "categories", "signals", "context", "version", "model"}
+    assert set(data["model"]) == {"version", "logit", "contribution", "evidence"}
     assert 0.0 <= data["score"] <= 1.0
     assert data["level"] == "high"
     assert data["language"] == "zh"
@@ -55,7 +56,7 @@ def test_messages_follow_the_locale(scorer: warnlib.Scorer) -> None:
 
 
 def test_thresholds_are_configurable() -> None:
-    text = "跟着老师做合约"
+    text = "周末去公园散步，顺便买了杯咖啡"
     default = warnlib.Scorer().score(text)
     assert default.level == "low"
     strict = warnlib.Scorer(thresholds=warnlib.Thresholds(high=0.9, medium=default.score))
@@ -141,16 +142,26 @@ def test_detect_language() -> None:
 
 
 def test_model_hook_adds_its_logit() -> None:
+    from warnlib.model import Calibration, Term
+
     class Always:
         version = "test-1"
+        calibration = Calibration(rules_weight=1.0, model_weight=1.0, bias=0.0)
+        rules_coef = 0.0
 
-        def logit(self, normalized_text: str) -> float:
+        def logit(self, features: object) -> float:
             return 10.0
+
+        def terms(self, features: object, *, limit: int | None = None) -> list[Term]:
+            return [Term("g:天气", 10.0)]
 
     scorer = warnlib.Scorer(model=Always())
     assessment = scorer.score("今天天气不错")
     assert assessment.level == "high"
     assert assessment.version["model"] == "test-1"
+    assert assessment.model is not None and assessment.model.contribution == 10.0
+    assert [(e.ngram, e.evidence) for e in assessment.model.evidence] == [("天气", ["天气"])]
+    assert warnlib.Scorer(model=None).score("今天天气不错").model is None
 
 
 def test_import_is_lazy() -> None:
@@ -165,10 +176,15 @@ def test_score_many_keeps_order(scorer: warnlib.Scorer) -> None:
     assert [r.level for r in results] == ["high", "low"]
 
 
-def test_apostrophes_in_words_are_not_quotation_marks() -> None:
-    from warnlib.scorer import _QUOTED
+def test_apostrophes_in_words_are_not_quotation_marks(scorer: warnlib.Scorer) -> None:
+    text = "don't wait, let's get you in"
+    assert scorer._narrated_regions(text) == []
+    quoted = "we said 'dm me for signals' then vanished"
+    assert [quoted[s:e] for s, e in scorer._narrated_regions(quoted)] == ["'dm me for signals'"]
 
-    assert not _QUOTED.search("don't wait, let's get you in")
-    assert [m.group() for m in _QUOTED.finditer("they said 'dm me for signals' then vanished")] == [
-        "'dm me for signals'"
-    ]
+
+def test_rule_versions_compare_as_versions() -> None:
+    from warnlib.scorer import version_key
+
+    assert max(["2026.11.9", "2026.11.10"], key=version_key) == "2026.11.10"
+    assert version_key("2026.12.0") > version_key("2026.11.31")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -29,12 +30,16 @@ _LEVEL_ZH = {"high": "高风险", "medium": "中风险", "low": "低风险"}
 
 
 def _scorer(args: argparse.Namespace) -> Any:
-    from warnlib.scorer import Scorer, Thresholds
+    from warnlib.model import read_model
+    from warnlib.scorer import DEFAULT_MODEL, Scorer, Thresholds
 
+    cuts = {k: v for k, v in (("high", args.high), ("medium", args.medium)) if v is not None}
+    model = None if args.no_model else read_model(args.model) if args.model else DEFAULT_MODEL
     return Scorer(
         rule_paths=args.rules or None,
         allow_list=args.allow_list,
-        thresholds=Thresholds(high=args.high, medium=args.medium),
+        thresholds=Thresholds(**cuts),
+        model=model,
     )
 
 
@@ -131,6 +136,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from warnlib.evaluate import evaluate, read_labeled
 
     report = evaluate(_scorer(args), read_labeled(args.labeled, group_by=args.by), locale=args.locale)
+    if args.reliability:
+        print(format_reliability(report.reliability))
+        return 0
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -156,6 +164,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if report.skipped:
         print(f"skipped {len(report.skipped)} malformed rows, first: {report.skipped[0]}", file=sys.stderr)
     return 0
+
+
+def format_reliability(bins: list[dict[str, Any]]) -> str:
+    """Scores behave like probabilities when each bin's mean score is close to its scam rate."""
+    lines = ["score bin      posts   mean score   scam rate", "-" * 44]
+    for b in bins:
+        rate = f"{b['scam_rate']:.3f}" if b["n"] else "  -  "
+        mean = f"{b['mean_score']:.3f}" if b["n"] else "  -  "
+        lines.append(f"[{b['low']:.1f}, {b['high']:.1f}){'':3} {b['n']:>7}   {mean:>10}   {rate:>9}")
+    return "\n".join(lines)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -222,7 +240,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     def progress(items: Any) -> Any:
         return tqdm(items, unit="post", file=sys.stderr, disable=args.quiet, desc="features")
 
-    result = train(args.labeled, version=args.model_version, folds=args.folds, progress=progress)
+    result = train(args.labeled, version=args.model_version, folds=args.folds, c=args.C, progress=progress)
     result.model.save(args.output)
     if args.thresholds:
         Path(args.thresholds).write_text(thresholds_toml(result), encoding="utf-8")
@@ -236,7 +254,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     for level, point in result.operating_points.items():
         print(
             f"  {level:<6} >= {point['min_score']}: precision {point['precision']:.3f}  recall {point['recall']:.3f}  "
-            f"false positives {point['false_positive_rate']:.4f} (out of fold)",
+            f"false positives {point['false_positive_rate']:.4f}, per benign set {point['macro_false_positive_rate']:.4f} "
+            "(out of fold)",
             file=sys.stderr,
         )
     return 0
@@ -249,8 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--locale", choices=("zh", "en"), default="zh", help="language of messages")
     common.add_argument("--rules", action="append", metavar="PATH", help="extra rule pack file or folder")
     common.add_argument("--allow-list", metavar="PATH", help="allow-list file (one phrase per line)")
-    common.add_argument("--high", type=float, default=0.8, help="score for level high (default 0.8)")
-    common.add_argument("--medium", type=float, default=0.5, help="score for level medium (default 0.5)")
+    common.add_argument("--high", type=float, help="score for level high (default: the published cut)")
+    common.add_argument("--medium", type=float, help="score for level medium (default: the published cut)")
+    common.add_argument("--model", metavar="PATH", help="text model file to use instead of the shipped one")
+    common.add_argument("--no-model", action="store_true", help="score with the rules only")
     sub = parser.add_subparsers(dest="command", required=True)
 
     score = sub.add_parser("score", parents=[common], help="score one text ('-' reads stdin)")
@@ -267,7 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", parents=[common], help="measure accuracy on labeled JSONL")
     ev.add_argument("labeled")
     ev.add_argument("--by", default="category", help="field to group recall and false positives by")
-    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--json", action="store_true", help="the report as JSON")
+    ev.add_argument(
+        "--reliability", action="store_true", help="print a reliability table: predicted score vs observed scam rate"
+    )
     ev.set_defaults(func=cmd_eval)
 
     rules = sub.add_parser("rules", parents=[common], help="list the loaded rules")
@@ -280,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--thresholds", help="also write the thresholds file (operating points) here")
     tr.add_argument("--model-version", default=time.strftime("%Y.%m.%d"), help="version to stamp on the model")
     tr.add_argument("--folds", type=int, default=5, help="folds for out-of-fold calibration (default 5)")
+    tr.add_argument("--C", type=float, default=16.0, help="inverse regularization strength (default 16)")
     tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     tr.set_defaults(func=cmd_train)
 
@@ -301,6 +326,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # The reader closed the pipe (`warnlib rules | head -1`): stop quietly, as well-kept CLIs do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (ValueError, TypeError, OSError, _MissingExtra) as exc:
         print(f"warnlib: error: {exc}", file=sys.stderr)
         return 2

@@ -14,6 +14,11 @@ from warnlib.scorer import Scorer
 FLAG_LEVELS = ("medium", "high")
 
 
+def is_flagged(level: str) -> bool:
+    """The one definition of "flagged": the reader sees a warning (level medium or high)."""
+    return level in FLAG_LEVELS
+
+
 @dataclass
 class LabeledRow:
     line: int
@@ -42,6 +47,7 @@ class EvalReport:
     false_positives_by_group: dict[str, dict[str, float | int]]
     posts_per_second: float
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    reliability: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -83,6 +89,30 @@ def roc_auc(scores: list[float], labels: list[int]) -> float | None:
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
+RELIABILITY_BINS = 10
+
+
+def reliability(scores: list[float], labels: list[int], bins: int = RELIABILITY_BINS) -> list[dict[str, Any]]:
+    """Posts grouped by score into equal-width bins: each bin's mean score beside its scam rate."""
+    out = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        members = [
+            (s, y) for s, y in zip(scores, labels, strict=True) if low <= s < high or (b == bins - 1 and s == 1.0)
+        ]
+        n = len(members)
+        out.append(
+            {
+                "low": low,
+                "high": high,
+                "n": n,
+                "mean_score": round(sum(s for s, _ in members) / n, 4) if n else None,
+                "scam_rate": round(sum(y for _, y in members) / n, 4) if n else None,
+            }
+        )
+    return out
+
+
 def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -106,15 +136,14 @@ def evaluate(scorer: Scorer, rows: Iterable[LabeledRow | dict[str, Any]], *, loc
             skipped.append({"line": row.line, "error": str(exc)})
             continue
         elapsed += time.perf_counter() - started
-        flagged = int(assessment.level in FLAG_LEVELS)
+        flagged = int(is_flagged(assessment.level))
         labels.append(row.label)
         scores.append(assessment.score)
         levels[str(row.label)][assessment.level] += 1
         target = by_group_pos if row.label == 1 else by_group_neg
         target.setdefault(row.group, []).append(flagged)
-    flagged_at = scorer.thresholds.medium
-    tp = sum(1 for label, s in zip(labels, scores, strict=True) if label == 1 and s >= flagged_at)
-    fp = sum(1 for label, s in zip(labels, scores, strict=True) if label == 0 and s >= flagged_at)
+    tp = sum(levels["1"][level] for level in FLAG_LEVELS)
+    fp = sum(levels["0"][level] for level in FLAG_LEVELS)
     positives = sum(labels)
     negatives = len(labels) - positives
     fn, tn = positives - tp, negatives - fp
@@ -144,4 +173,5 @@ def evaluate(scorer: Scorer, rows: Iterable[LabeledRow | dict[str, Any]], *, loc
         },
         posts_per_second=round(len(labels) / elapsed, 1) if elapsed else 0.0,
         skipped=skipped,
+        reliability=reliability(scores, labels),
     )

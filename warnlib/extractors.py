@@ -25,13 +25,14 @@ class Extractor(Protocol):
         ...
 
 
-_HANDLE = r"(@[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d|" + r"[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺\d ]{5,16})"
+_HANDLE = (
+    r"(@[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d|"
+    + r"[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺\d ]{5,16})"
+)
 _NAMED_HANDLE = r"(@?[a-z][a-z0-9_.\-]{3,30})"
 # An id that mixes letters with digits or underscores reads as a handle, not a word (vip_trader01).
 _ID_LIKE = r"([a-z][a-z0-9.\-]{0,30}(?:\d|_)[a-z0-9_.\-]{0,30}|\d{5,12})(?![a-z0-9_])"
-_PHONE = (
-    r"(?<![\d])(?:\+\d{1,3}[\s\-]{0,2})?\(?\d{2,4}\)?[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{3,5}(?![\d])"
-)
+_PHONE = r"(?<![\d])(?:\+\d{1,3}[\s\-]{0,2})?\(?\d{2,4}\)?[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{3,5}(?![\d])"
 
 
 class ContactHandle:
@@ -51,10 +52,16 @@ class ContactHandle:
             r"(?:微信|qq|电报|telegram|whatsapp|wechat|line)(?:号|群)?\s{0,2}(?:搜索|搜)\s{0,2}"
             r"(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
         ),
-        re.compile(r"(?:微信|qq|电报|wechat|whatsapp|telegram|line)(?:\s?(?:号|群|号码|id))?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE),
-        re.compile(r"(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}|line\.me/[a-z0-9_/~+]{3,40}"),
+        re.compile(
+            r"(?:微信|qq|电报|wechat|whatsapp|telegram|line)(?:\s?(?:号|群|号码|id))?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE
+        ),
+        re.compile(
+            r"(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}|line\.me/[a-z0-9_/~+]{3,40}"
+        ),
         re.compile(r"(?:详谈|详聊|联系|联系我|咨询|私聊|找|加我|添加)\s{0,2}[:=]?\s{0,2}" + _ID_LIKE),
-        re.compile(r"(?:电话|热线|手机|致电|来电|手机号|联系电话|tel|phone|call|text|whatsapp|wa)[^\d\n]{0,6}?" + _PHONE),
+        re.compile(
+            r"(?:电话|热线|手机|致电|来电|手机号|联系电话|tel|phone|call|text|whatsapp|wa)[^\d\n]{0,6}?" + _PHONE
+        ),
     )
     _not_handles = frozenset({"group", "chat", "channel", "link", "below", "profile", "bio"})
 

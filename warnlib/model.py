@@ -3,15 +3,22 @@
 The model reads three kinds of features of a post, all computed from the *normalized* text
 (so look-alikes, full-width letters and traditional characters are already folded):
 
-- ``g:`` character 1-3-grams, digits folded to ``0`` and spaces to `` `` (the same set the
-  rule prefilter computes, so the model costs almost nothing extra per post);
-- ``w:`` Latin words, and ``@`` for any @handle;
+- ``g:`` character 1-3-grams that hold a non-ASCII (in practice Chinese) character, digits folded to ``0`` and spaces
+  to `` `` (taken from the set the rule prefilter computes, so they cost almost nothing extra):
+  Chinese is written without spaces, so its n-grams are its words;
+- ``w:`` Latin words and pairs of adjacent words, and ``@`` for any @handle: English has spaces,
+  and its letter trigrams (``me ``, ``art``) say more about one data set's style than about scams;
 - ``r:`` / ``c:`` / ``x:`` the ids of the rules, the categories and the context cues that fired,
-  so the model learns how far to trust each detector in each company.
+  so the model learns how far to trust each detector in each company;
+- the rules' own log-odds (`rules_coef` x it), fitted jointly: the n-gram weights learn only
+  what the hand-weighted rules get wrong, so the model cannot outvote a clear rule verdict
+  with topic words alone.
 
-The weights are those of a TF-IDF (binary term frequency, L2-normalised) logistic regression,
-trained by ``warnlib train`` with scikit-learn and stored as a small gzip'd JSON file. Inference
-is a dictionary walk in pure Python: no scikit-learn, no NumPy at run time.
+The weights are those of a logistic regression over binary features scaled by one over the
+square root of how many features the post has (an L2 norm that needs no lookup, so features with
+a negligible weight can be pruned from the file without changing any other's meaning), trained
+by ``warnlib train`` with scikit-learn and stored as a small gzip'd JSON file. Inference is a set
+intersection and a sum in pure Python: no scikit-learn, no NumPy at run time.
 
 A trained file also carries its *calibration* (how to add the model's log-odds to the rules',
 fitted on held-out folds so the result behaves like a probability) and a *manifest* of the data
@@ -21,6 +28,7 @@ it was trained on. ``load_model()`` reads the file shipped in the package, once,
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 import math
 import re
@@ -31,11 +39,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 BUILTIN_MODEL = "model.json.gz"
 # Terms shorter than this are too generic to show a reader as evidence (a lone 的 or "a").
 MIN_EVIDENCE_CHARS = 2
-_WORD = re.compile(r"@[a-z0-9_.]{2,30}|[a-z][a-z0-9']{1,24}")
+_WORD = re.compile(r"@[a-z0-9_.]{2,30}|[a-z][a-z0-9']{1,24}|\d[\d,.]{0,12}[kx%]?")
 
 
 class ModelError(ValueError):
@@ -49,6 +57,7 @@ class ModelInput:
     ngrams: frozenset[str]
     words: frozenset[str]
     detectors: frozenset[str]
+    rules_logit: float = 0.0
 
     def features(self) -> Iterable[str]:
         yield from ("g:" + g for g in self.ngrams)
@@ -57,12 +66,22 @@ class ModelInput:
 
 
 def model_input(
-    ngrams: frozenset[str], normalized_text: str, rules: Iterable[str], categories: Iterable[str], cues: Iterable[str]
+    ngrams: frozenset[str],
+    normalized_text: str,
+    rules: Iterable[str],
+    categories: Iterable[str],
+    cues: Iterable[str],
+    rules_logit: float,
 ) -> ModelInput:
-    """The model's view of a post: its n-grams, Latin words and which detectors fired."""
-    words = frozenset("@" if w.startswith("@") else w for w in _WORD.findall(normalized_text))
+    """The model's view of a post: its n-grams, Latin words, which detectors fired, the rules' verdict."""
+    tokens = [
+        "@" if w.startswith("@") else ("0" + w[-1] if w[-1] in "kx%" else "0") if w[0].isdigit() else w
+        for w in _WORD.findall(normalized_text)
+    ]
+    words = frozenset([*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))])
+    ngrams = frozenset(g for g in ngrams if not g.isascii())  # Chinese (and emoji) n-grams
     detectors = frozenset([*("r:" + r for r in rules), *("c:" + c for c in categories), *("x:" + x for x in cues)])
-    return ModelInput(ngrams, words, detectors)
+    return ModelInput(ngrams, words, detectors, rules_logit)
 
 
 @dataclass(frozen=True)
@@ -98,36 +117,54 @@ class LinearTextModel:
 
     version: str
     intercept: float
-    # feature -> (coefficient * idf, idf ** 2): the two numbers the L2-normalised dot product needs.
-    weights: dict[str, tuple[float, float]]
+    # feature -> coefficient, for every feature whose weight survived pruning.
+    weights: dict[str, float]
     calibration: Calibration = Calibration()
+    # Weight of the rules' log-odds inside the model (fitted with the n-grams).
+    rules_coef: float = 0.0
     rules_version: str = ""
     manifest: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def _present(self, features: ModelInput) -> list[tuple[str, float, float]]:
-        get = self.weights.get
-        out = []
-        for feature in features.features():
-            entry = get(feature)
-            if entry is not None:
-                out.append((feature, entry[0], entry[1]))
-        return out
+    def __post_init__(self) -> None:
+        # Split by kind once, so scoring intersects a post's n-gram set with the vocabulary in C
+        # (`dict.keys() & frozenset`) instead of building a prefixed string per n-gram.
+        by_kind: dict[str, dict[str, float]] = {"g": {}, "w": {}, "": {}}
+        for feature, entry in self.weights.items():
+            kind, _, value = feature.partition(":")
+            if kind in ("g", "w"):
+                by_kind[kind][value] = entry
+            else:
+                by_kind[""][feature] = entry
+        object.__setattr__(self, "_by_kind", by_kind)
+        # Set & set walks the smaller side in C; a dict's keys view would be copied whole first.
+        object.__setattr__(self, "_tables", tuple((kind, table, frozenset(table)) for kind, table in by_kind.items()))
+
+    @staticmethod
+    def _values(features: ModelInput) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        return features.ngrams, features.words, features.detectors
+
+    @staticmethod
+    def _scale(features: ModelInput) -> float:
+        count = len(features.ngrams) + len(features.words) + len(features.detectors)
+        return 1.0 / math.sqrt(count) if count else 0.0
 
     def logit(self, features: ModelInput) -> float:
-        """Log-odds that the post is a scam solicitation, by the model alone."""
-        present = self._present(features)
-        norm = math.sqrt(sum(n for _, _, n in present))
-        if not norm:
-            return self.intercept
-        return self.intercept + sum(w for _, w, _ in present) / norm
+        """Log-odds that the post is a scam solicitation: intercept + features + rules_coef x rules."""
+        total = 0.0
+        for (_, table, vocabulary), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
+            for key in vocabulary & values:
+                total += table[key]
+        return self.intercept + total * self._scale(features) + self.rules_coef * features.rules_logit
 
-    def terms(self, features: ModelInput) -> list[Term]:
-        """Every present feature's contribution, strongest push towards scam first."""
-        present = self._present(features)
-        norm = math.sqrt(sum(n for _, _, n in present)) or 1.0
-        terms = [Term(f, w / norm) for f, w, _ in present]
-        terms.sort(key=lambda t: -t.contribution)
-        return terms
+    def terms(self, features: ModelInput, *, limit: int | None = None) -> list[Term]:
+        """The n-grams and words that pushed the log-odds up most, strongest first (the top `limit`)."""
+        candidates: list[tuple[float, str]] = []
+        for (kind, table, vocabulary), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
+            if kind:
+                candidates.extend((w, f"{kind}:{key}") for key in vocabulary & values if (w := table[key]) > 0)
+        scale = self._scale(features)
+        top = heapq.nlargest(limit, candidates) if limit is not None else sorted(candidates, reverse=True)
+        return [Term(feature, w * scale) for w, feature in top]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,13 +172,14 @@ class LinearTextModel:
             "version": self.version,
             "rules_version": self.rules_version,
             "intercept": self.intercept,
+            "rules_coef": self.rules_coef,
             "calibration": {
                 "rules_weight": self.calibration.rules_weight,
                 "model_weight": self.calibration.model_weight,
                 "bias": self.calibration.bias,
             },
             "manifest": self.manifest,
-            "weights": {f: [round(w, 5), round(n, 4)] for f, (w, n) in sorted(self.weights.items())},
+            "weights": {f: round(w, 4) for f, w in sorted(self.weights.items())},
         }
 
     def save(self, path: str | Path) -> None:
@@ -158,10 +196,13 @@ class LinearTextModel:
             return cls(
                 version=str(data["version"]),
                 intercept=float(data["intercept"]),
-                weights={str(f): (float(v[0]), float(v[1])) for f, v in data["weights"].items()},
+                weights={str(f): float(v) for f, v in data["weights"].items()},
                 calibration=Calibration(
-                    float(cal.get("rules_weight", 1.0)), float(cal.get("model_weight", 1.0)), float(cal.get("bias", 0.0))
+                    float(cal.get("rules_weight", 1.0)),
+                    float(cal.get("model_weight", 1.0)),
+                    float(cal.get("bias", 0.0)),
                 ),
+                rules_coef=float(data.get("rules_coef", 0.0)),
                 rules_version=str(data.get("rules_version", "")),
                 manifest=dict(data.get("manifest", {})),
             )
@@ -187,6 +228,42 @@ def _parse(raw: bytes, source: str) -> LinearTextModel:
     except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{source}: not a readable model file: {exc}") from exc
     return LinearTextModel.from_json(data, source=source)
+
+
+THRESHOLDS_FILE = "thresholds.toml"
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """One level's cut and how it performed out of fold (from the thresholds file)."""
+
+    level: str
+    min_score: float
+    precision: float
+    recall: float
+    false_positive_rate: float
+
+
+def load_operating_points() -> dict[str, OperatingPoint]:
+    """The levels' cuts and measured performance, from `warnlib/data/thresholds.toml`.
+
+    The file is written by ``warnlib train`` with the model it belongs to; `Thresholds()`
+    takes its defaults from here, so the cut and its published precision never disagree.
+    """
+    from warnlib._toml import load_toml_text
+
+    text = resources.files("warnlib.data").joinpath(THRESHOLDS_FILE).read_text(encoding="utf-8")
+    levels = load_toml_text(text).get("levels", {})
+    return {
+        name: OperatingPoint(
+            name,
+            float(p["min_score"]),
+            float(p.get("precision", 0.0)),
+            float(p.get("recall", 0.0)),
+            float(p.get("false_positive_rate", 0.0)),
+        )
+        for name, p in levels.items()
+    }
 
 
 _builtin: LinearTextModel | None = None

@@ -12,7 +12,7 @@ from warnlib import __version__
 from warnlib._prefilter import PrefilterIndex, fold_text, text_features
 from warnlib.combine import CombineConfig, Combined, Term, combine, sigmoid
 from warnlib.extractors import EXTRACTORS, Extractor
-from warnlib.model import MIN_EVIDENCE_CHARS, Calibration, ModelInput, load_model, model_input
+from warnlib.model import MIN_EVIDENCE_CHARS, Calibration, ModelInput, load_model, load_operating_points, model_input
 from warnlib.model import Term as ModelTerm
 from warnlib.normalize import NormalizedText, normalize
 from warnlib.rules import (
@@ -47,22 +47,30 @@ class TextModel(Protocol):
 
     version: str
     calibration: Calibration
+    rules_coef: float  # weight of the rules' log-odds inside `logit` (0 if it ignores them)
 
     def logit(self, features: ModelInput) -> float:
         """Log-odds that the post is a scam solicitation."""
         ...
 
-    def terms(self, features: ModelInput) -> list[ModelTerm]:
+    def terms(self, features: ModelInput, *, limit: int | None = None) -> list[ModelTerm]:
         """Each feature's contribution to `logit`, strongest push towards scam first."""
         ...
 
 
+_PUBLISHED = load_operating_points()
+
+
 @dataclass(frozen=True)
 class Thresholds:
-    """Score cut-offs for the levels: `high` at or above `high`, `medium` at or above `medium`."""
+    """Score cut-offs for the levels: `high` at or above `high`, `medium` at or above `medium`.
 
-    high: float = 0.8
-    medium: float = 0.5
+    The defaults are the published operating points of the shipped model
+    (`warnlib/data/thresholds.toml`, with the precision and recall measured at each).
+    """
+
+    high: float = _PUBLISHED["high"].min_score
+    medium: float = _PUBLISHED["medium"].min_score
 
     def __post_init__(self) -> None:
         if not 0.0 < self.medium <= self.high <= 1.0:
@@ -175,7 +183,9 @@ class Scorer:
             allow_list = load_allow_list(allow_list)
         self.allow_list: tuple[str, ...] = tuple(normalize(p).text for p in allow_list or () if p.strip())
         custom = any(pack.source and not pack.source.startswith("warnlib/rules/") for pack in self.packs)
-        rules_version = max((p.version for p in self.packs if p.source.startswith("warnlib/rules/")), default="0")
+        rules_version = max(
+            (p.version for p in self.packs if p.source.startswith("warnlib/rules/")), key=version_key, default="0"
+        )
         self.version: dict[str, str] = {
             "warnlib": __version__,
             "rules": rules_version + ("+custom" if custom else ""),
@@ -236,6 +246,7 @@ class Scorer:
             (s.rule for s in signals),
             {s.category for s in signals},
             [*(c.rule for c in context), *structure],
+            rules.logit,
         )
         return Analysis(norm, ngrams, signals, context, addressed, in_narration, rules, features)
 
@@ -276,7 +287,9 @@ class Scorer:
 
         In a post with context cues, a signal entirely inside narrated text counts
         `narration.weight_factor` of its weight and does not cap the context discount; a
-        limiting signal anywhere else means the poster addresses the reader.
+        limiting signal anywhere else means the poster addresses the reader. A post with
+        cues of `narration.narrating_post_min_cues` or more that addresses no one is
+        narration as a whole: every signal in it is discounted so.
         """
         text = norm.original
         fired = {rule.category for rule, _ in found if not rule.is_context}
@@ -290,16 +303,23 @@ class Scorer:
                     ContextSignal(rule.id, rule.message(locale), original, [text[s:e] for s, e in original], weight)
                 )
         signals: list[Signal] = []
-        addressed = in_narration = False
+        # Who speaks to whom: a limiting signal outside narrated text addresses the reader.
+        inside = {
+            id(rule): bool(context and narrated and all(_inside(span, narrated) for span in spans))
+            for rule, spans in found
+            if not rule.is_context
+        }
+        addressed = any(rule.limits_context and not inside[id(rule)] for rule, _ in found if not rule.is_context)
+        cues = sum(c.weight for c in context)
+        whole_post = not addressed and cues >= self.narration.narrating_post_min_cues
+        in_narration = False
         for rule, spans in found:
             if rule.is_context:
                 continue
             weight = rule.weight
-            if context and narrated and all(_inside(span, narrated) for span in spans):
+            if whole_post or inside[id(rule)]:
                 weight = round(weight * self.narration.weight_factor, 3)
                 in_narration = True
-            elif rule.limits_context:
-                addressed = True
             original = self._to_original(norm, spans)
             signals.append(
                 Signal(rule.id, rule.category, weight, rule.message(locale), original, [text[s:e] for s, e in original])
@@ -315,11 +335,26 @@ class Scorer:
         cal = self.model.calibration
         model_logit = self.model.logit(analysis.model_input)
         contribution = cal.model_weight * model_logit
-        terms.append(Term("calibration:rules", (cal.rules_weight - 1.0) * rules_logit, f"rules' log-odds x {cal.rules_weight:.3g}"))
-        terms.append(Term("model", contribution, f"model log-odds {model_logit:.3g} x {cal.model_weight:.3g}"))
+        # The rules' log-odds reach the score twice: directly (rules_weight) and inside the model
+        # (rules_coef); the terms say so, so that the whole sum reads back.
+        through_model = cal.model_weight * getattr(self.model, "rules_coef", 0.0) * rules_logit
+        scale = cal.rules_weight + cal.model_weight * getattr(self.model, "rules_coef", 0.0)
+        terms.append(
+            Term(
+                "calibration:rules",
+                (cal.rules_weight - 1.0) * rules_logit + through_model,
+                f"rules' log-odds x {scale:.3g} in all",
+            )
+        )
+        terms.append(
+            Term(
+                "model", contribution - through_model, f"n-grams and detectors, x {cal.model_weight:.3g} (calibration)"
+            )
+        )
         terms.append(Term("calibration:bias", cal.bias, "fitted on held-out folds"))
         logit = cal.rules_weight * rules_logit + contribution + cal.bias
-        return logit, terms, ModelView(version=self.model.version, logit=round(model_logit, 4), contribution=round(contribution, 4))
+        view = ModelView(self.model.version, round(model_logit, 4), round(contribution - through_model, 4))
+        return logit, terms, view
 
     def _model_evidence(self, analysis: Analysis, view: ModelView) -> ModelView:
         """The n-grams that pushed the model towards scam most, as spans of the original text."""
@@ -327,7 +362,7 @@ class Scorer:
         folded = fold_text(analysis.norm.text)
         scale = self.model.calibration.model_weight
         kept: list[ModelEvidence] = []
-        for term in self.model.terms(analysis.model_input):
+        for term in self.model.terms(analysis.model_input, limit=8 * MODEL_EVIDENCE_TERMS):
             if len(kept) >= MODEL_EVIDENCE_TERMS or term.contribution <= 0:
                 break
             needle = term.text
@@ -383,6 +418,11 @@ class Scorer:
     @staticmethod
     def _to_original(norm: NormalizedText, spans: list[Span]) -> list[Span]:
         return _merge(norm.to_original(s, e) for s, e in spans)
+
+
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Order versions by their parts as numbers: 2026.11.10 comes after 2026.11.9."""
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.replace("-", ".").split("."))
 
 
 def _inside(span: Span, regions: list[Span]) -> bool:

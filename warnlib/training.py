@@ -36,7 +36,16 @@ from warnlib._toml import load_toml_text
 from warnlib.model import Calibration, LinearTextModel
 
 LARGE_SOURCE_ROWS = 500  # sources bigger than this are split into slices for the folds
-SOURCE_WEIGHT_CAP = 3000  # a source's rows weigh at most this many rows in total
+# A source's rows of one class weigh at most this many rows in total: one set of 3,000 pump-channel
+# messages must not define "scam" for a whole language, nor 11,735 comments "benign".
+SOURCE_WEIGHT_CAP = {1: 1000, 0: 3000}
+BALANCED = True  # weigh scam and benign rows so that both classes count alike
+# The rules' log-odds enter the model as one dense column, multiplied by this so that the L2
+# penalty barely touches its weight: the n-grams then learn what the rules miss, not the rules.
+RULES_COLUMN_SCALE = 10.0
+# Features whose weight is smaller than this are left out of the shipped file: each adds at most
+# PRUNE_BELOW / sqrt(features of the post) to a log-odds, and a smaller table is faster to probe.
+PRUNE_BELOW = 0.05
 
 
 class TrainingError(ValueError):
@@ -138,38 +147,69 @@ class TrainResult:
 def _sklearn() -> Any:
     try:
         import numpy
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import CountVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedGroupKFold
     except ImportError as exc:
         raise TrainingError(f"training needs the train extra: pip install -e '.[train]' ({exc})") from None
-    return numpy, TfidfVectorizer, LogisticRegression, StratifiedGroupKFold
+    return numpy, CountVectorizer, LogisticRegression, StratifiedGroupKFold
 
 
 def _identity(features: list[str]) -> list[str]:
     return features
 
 
-def _fit(features: list[list[str]], labels: list[int], weights: list[float], *, min_df: int, c: float) -> Any:
-    _, tfidf_cls, lr_cls, _ = _sklearn()
-    vectorizer = tfidf_cls(analyzer=_identity, binary=True, min_df=min_df, norm="l2", lowercase=False)
-    matrix = vectorizer.fit_transform(features)
-    classifier = lr_cls(C=c, max_iter=3000, class_weight="balanced", solver="liblinear")
-    classifier.fit(matrix, labels, sample_weight=weights)
+def _matrix(vectorizer: Any, features: Sequence[list[str]], rules_logits: Sequence[float], *, fit: bool) -> Any:
+    from scipy import sparse
+
+    binary = vectorizer.fit_transform(features) if fit else vectorizer.transform(features)
+    # Each row scaled by 1/sqrt(its number of features, in the vocabulary or not): what
+    # `LinearTextModel.logit` computes without a lookup.
+    scale = sparse.diags([1.0 / math.sqrt(len(set(f))) if f else 0.0 for f in features])
+    column = sparse.csr_matrix([[r * RULES_COLUMN_SCALE] for r in rules_logits])
+    return sparse.hstack([scale @ binary, column]).tocsr()
+
+
+def _fit(
+    features: Sequence[list[str]],
+    rules_logits: Sequence[float],
+    labels: Sequence[int],
+    weights: Sequence[float],
+    *,
+    min_df: int,
+    c: float,
+    balanced: bool = BALANCED,
+) -> Any:
+    _, count_cls, lr_cls, _ = _sklearn()
+    vectorizer = count_cls(analyzer=_identity, binary=True, min_df=min_df, lowercase=False)
+    matrix = _matrix(vectorizer, features, rules_logits, fit=True)
+    classifier = lr_cls(C=c, max_iter=3000, class_weight="balanced" if balanced else None, solver="liblinear")
+    classifier.fit(matrix, list(labels), sample_weight=list(weights))
     return vectorizer, classifier
 
 
+def _decision(vectorizer: Any, classifier: Any, features: Sequence[list[str]], rules_logits: Sequence[float]) -> list:
+    return [float(x) for x in classifier.decision_function(_matrix(vectorizer, features, rules_logits, fit=False))]
+
+
 def _to_model(vectorizer: Any, classifier: Any, *, version: str, min_weight: float) -> LinearTextModel:
+    """The fitted weights as a `LinearTextModel`, without features whose weight is below `min_weight`.
+
+    Pruning is safe because a post's scale counts all its features, kept or not: dropping a
+    feature only drops its own (negligible) addend.
+    """
     coefs = classifier.coef_[0]
-    weights: dict[str, tuple[float, float]] = {}
-    for feature, column in vectorizer.vocabulary_.items():
-        idf = float(vectorizer.idf_[column])
-        w = float(coefs[column]) * idf
-        weights[feature] = (w, idf * idf)
-    # Features with a negligible weight still count in the L2 norm, so keep their idf but drop
-    # nothing that would change the norm: prune only by *rounding* tiny weights to zero.
-    pruned = {f: ((w if abs(w) >= min_weight else 0.0), n) for f, (w, n) in weights.items()}
-    return LinearTextModel(version=version, intercept=float(classifier.intercept_[0]), weights=pruned)
+    weights = {
+        feature: float(coefs[column])
+        for feature, column in vectorizer.vocabulary_.items()
+        if abs(float(coefs[column])) >= min_weight
+    }
+    return LinearTextModel(
+        version=version,
+        intercept=float(classifier.intercept_[0]),
+        weights=weights,
+        rules_coef=round(float(coefs[-1]) * RULES_COLUMN_SCALE, 5),
+    )
 
 
 def operating_points(scores: Sequence[float], labels: Sequence[int], cuts: dict[str, float]) -> dict[str, dict]:
@@ -189,6 +229,86 @@ def operating_points(scores: Sequence[float], labels: Sequence[int], cuts: dict[
     return out
 
 
+def _sigmoid(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+
+def calibrate(
+    features: Sequence[list[str]],
+    rules_logits: Sequence[float],
+    labels: Sequence[int],
+    weights: Sequence[float],
+    groups: Sequence[str],
+    *,
+    folds: int = 5,
+    min_df: int = 2,
+    c: float = 16.0,
+) -> tuple[Calibration, list[float]]:
+    """Out-of-fold model log-odds (folds grouped), and the calibration fitted on them."""
+    numpy, _, lr_cls, group_kfold_cls = _sklearn()
+    oof = [0.0] * len(labels)
+    splitter = group_kfold_cls(n_splits=folds, shuffle=True, random_state=7)
+    for train_idx, test_idx in splitter.split(numpy.zeros(len(labels)), labels, groups):
+        vectorizer, classifier = _fit(
+            [features[i] for i in train_idx],
+            [rules_logits[i] for i in train_idx],
+            [labels[i] for i in train_idx],
+            [weights[i] for i in train_idx],
+            min_df=min_df,
+            c=c,
+        )
+        decision = _decision(
+            vectorizer, classifier, [features[i] for i in test_idx], [rules_logits[i] for i in test_idx]
+        )
+        for i, value in zip(test_idx, decision, strict=True):
+            oof[i] = value
+    stack = numpy.array([[r, m] for r, m in zip(rules_logits, oof, strict=True)])
+    calibrator = lr_cls(C=100.0, max_iter=1000)
+    calibrator.fit(stack, list(labels), sample_weight=list(weights))
+    rules_weight, model_weight = (float(x) for x in calibrator.coef_[0])
+    bias = float(calibrator.intercept_[0])
+    return Calibration(round(rules_weight, 4), round(model_weight, 4), round(bias, 4)), oof
+
+
+def source_weights(sources: Sequence[str], labels: Sequence[int]) -> list[float]:
+    """Each row's training weight: a source's rows of one class count at most SOURCE_WEIGHT_CAP rows."""
+    sizes: dict[tuple[str, int], int] = {}
+    for key in zip(sources, labels, strict=True):
+        sizes[key] = sizes.get(key, 0) + 1
+    return [min(1.0, SOURCE_WEIGHT_CAP[key[1]] / sizes[key]) for key in zip(sources, labels, strict=True)]
+
+
+# The published cuts: the lowest score at which each level keeps its false-positive rate, averaged
+# over the benign sets (each set counts alike, so 11,735 everyday comments cannot hide a set of
+# warnings that trips the model), at or below this, out of fold.
+TARGET_FALSE_POSITIVE_RATE = {"high": 0.005, "medium": 0.02}
+MIN_CUT = {"high": 0.8, "medium": 0.5}  # never below these: a level is also a probability
+
+
+def macro_false_positive_rate(
+    scores: Sequence[float], labels: Sequence[int], sources: Sequence[str], cut: float
+) -> float:
+    """Mean over sources with 20+ benign posts of the share of them scoring at or above `cut`."""
+    per: dict[str, list[int]] = {}
+    for score, label, source in zip(scores, labels, sources, strict=True):
+        if label == 0:
+            per.setdefault(source, []).append(int(score >= cut))
+    rates = [sum(v) / len(v) for v in per.values() if len(v) >= 20]
+    return sum(rates) / len(rates) if rates else 0.0
+
+
+def choose_cuts(scores: Sequence[float], labels: Sequence[int], sources: Sequence[str]) -> dict[str, float]:
+    """For each level, the lowest cut (in steps of 0.01) that meets its false-positive target."""
+    cuts: dict[str, float] = {}
+    for level, target in TARGET_FALSE_POSITIVE_RATE.items():
+        cut = MIN_CUT[level]
+        while cut < 0.99 and macro_false_positive_rate(scores, labels, sources, cut) > target:
+            cut = round(cut + 0.01, 2)
+        cuts[level] = cut
+    cuts["high"] = max(cuts["high"], cuts["medium"])
+    return cuts
+
+
 def train(
     paths: Sequence[str | Path],
     *,
@@ -197,11 +317,11 @@ def train(
     cuts: dict[str, float] | None = None,
     allow_unlisted: bool = False,
     min_df: int = 2,
-    c: float = 4.0,
+    c: float = 16.0,
     progress: Any = None,
 ) -> TrainResult:
     """Train, calibrate and measure a model on labeled JSONL files (see the module docstring)."""
-    numpy, _, lr_cls, group_kfold_cls = _sklearn()
+    _sklearn()
     from warnlib.scorer import Scorer
 
     examples, manifest = read_examples(paths, allow_unlisted=allow_unlisted)
@@ -214,45 +334,30 @@ def train(
         features.append(list(analysis.model_input.features()))
         rules_logits.append(analysis.rules.logit)
     labels = [e.label for e in examples]
-    sizes: dict[str, int] = {}
-    for e in examples:
-        sizes[e.source] = sizes.get(e.source, 0) + 1
-    weights = [min(1.0, SOURCE_WEIGHT_CAP / sizes[e.source]) for e in examples]
+    weights = source_weights([e.source for e in examples], labels)
     groups = [e.group for e in examples]
 
-    oof = [0.0] * len(examples)
-    splitter = group_kfold_cls(n_splits=folds, shuffle=True, random_state=7)
-    for train_idx, test_idx in splitter.split(numpy.zeros(len(labels)), labels, groups):
-        vectorizer, classifier = _fit(
-            [features[i] for i in train_idx],
-            [labels[i] for i in train_idx],
-            [weights[i] for i in train_idx],
-            min_df=min_df,
-            c=c,
-        )
-        decision = classifier.decision_function(vectorizer.transform([features[i] for i in test_idx]))
-        for i, value in zip(test_idx, decision, strict=True):
-            oof[i] = float(value)
-
-    stack = numpy.array([[r, m] for r, m in zip(rules_logits, oof, strict=True)])
-    calibrator = lr_cls(C=100.0, max_iter=1000)
-    calibrator.fit(stack, labels, sample_weight=weights)
-    rules_weight, model_weight = (float(x) for x in calibrator.coef_[0])
-    calibration = Calibration(round(rules_weight, 4), round(model_weight, 4), round(float(calibrator.intercept_[0]), 4))
+    calibration, oof = calibrate(features, rules_logits, labels, weights, groups, folds=folds, min_df=min_df, c=c)
     oof_scores = [
-        1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, calibration.rules_weight * r + calibration.model_weight * m + calibration.bias))))
+        _sigmoid(calibration.rules_weight * r + calibration.model_weight * m + calibration.bias)
         for r, m in zip(rules_logits, oof, strict=True)
     ]
 
-    vectorizer, classifier = _fit(features, labels, weights, min_df=min_df, c=c)
-    model = _to_model(vectorizer, classifier, version=version, min_weight=1e-3)
-    cuts = cuts or {"high": 0.8, "medium": 0.5}
+    vectorizer, classifier = _fit(features, rules_logits, labels, weights, min_df=min_df, c=c)
+    model = _to_model(vectorizer, classifier, version=version, min_weight=PRUNE_BELOW)
+    sources = [e.source for e in examples]
+    cuts = cuts or choose_cuts(oof_scores, labels, sources)
     points = operating_points(oof_scores, labels, cuts)
+    for level, point in points.items():
+        point["macro_false_positive_rate"] = round(
+            macro_false_positive_rate(oof_scores, labels, sources, cuts[level]), 5
+        )
     rules_version = scorer.version["rules"]
     model = LinearTextModel(
         version=model.version,
         intercept=model.intercept,
         weights=model.weights,
+        rules_coef=model.rules_coef,
         calibration=calibration,
         rules_version=rules_version,
         manifest={
@@ -265,7 +370,7 @@ def train(
             "source_weight_cap": SOURCE_WEIGHT_CAP,
         },
     )
-    return TrainResult(model, oof_scores, labels, [e.source for e in examples], points)
+    return TrainResult(model, oof_scores, labels, sources, points)
 
 
 def thresholds_toml(result: TrainResult) -> str:
@@ -274,7 +379,9 @@ def thresholds_toml(result: TrainResult) -> str:
     lines = [
         "# Written by `warnlib train`: the score each level starts at, and how that cut performed on",
         "# out-of-fold predictions (each post scored by a model that never saw its group: its channel,",
-        "# its hand-written set, or its slice of a large real set). Re-train to change it.",
+        "# its hand-written set, or its slice of a large real set). Each cut is the lowest that keeps",
+        "# the false-positive rate, averaged over the benign sets, under the level's target",
+        f"# ({', '.join(f'{k} {v:.2%}' for k, v in TARGET_FALSE_POSITIVE_RATE.items())}). Re-train to change it.",
         "",
         "[version]",
         f'rules = "{result.model.rules_version}"',

@@ -129,7 +129,8 @@ class ModelEvidence:
 class ModelView:
     """What the learned model added: its log-odds, their weight in the score, and its evidence.
 
-    `contribution` is the model's share of the final log-odds (after calibration); `evidence`
+    `contribution` is what the model's n-grams and detector features add to the final log-odds
+    (after calibration; the rules' own log-odds, which the model also weighs, are not in it); `evidence`
     lists the n-grams that pushed hardest towards scam (filled for flagged posts and on request).
     """
 

@@ -116,6 +116,23 @@
       }
       list.append(item);
     }
+    // The learned model's strongest n-grams, shown like a rule's evidence (spans into the text).
+    const learned = (result.model?.evidence || []).filter((e) => Number(e.weight) > 0);
+    if (learned.length) {
+      const item = doc.createElement('li');
+      item.className = 'reason model';
+      const message = doc.createElement('span');
+      message.className = 'message';
+      message.textContent = t.modelReason || 'Wording that reads like scam posts';
+      item.append(message);
+      for (const evidence of learned.slice(0, 3)) {
+        const [s, e] = (evidence.spans || [])[0] || [];
+        if (Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e > s && e <= cps.length) {
+          item.append(quoteNode(doc, cps, s, e));
+        }
+      }
+      if (item.childNodes.length > 1) list.append(item);
+    }
     const score = doc.createElement('div');
     score.className = 'score';
     score.textContent = `${t.scoreLabel}: ${Math.round(Number(result.score) * 100)} / 100`;

@@ -56,8 +56,13 @@ def test_reasons_are_the_api_messages_with_evidence_highlighted(ext):
     title = page.inner_text("#detail-title")
     desc = page.evaluate("document.querySelector('#detail-desc').textContent")
     expected = warnlib.score(f"{collapse(title)}\n{collapse(desc)}", locale="zh")
-    shown = badge.locator(".reason .message").all_inner_texts()
+    shown = badge.locator(".reason:not(.model) .message").all_inner_texts()
     assert shown == [s.message for s in expected.signals]
+    # The learned model's strongest n-grams are one more reason, quoted like the rules' evidence.
+    assert expected.model is not None and expected.model.evidence
+    model_reason = badge.locator(".reason.model")
+    assert model_reason.locator(".message").inner_text() == "措辞像诈骗帖（模型判断）"
+    assert model_reason.locator("mark").all_inner_texts() == [e.evidence[0] for e in expected.model.evidence[:3]]
     # Each reason quotes its evidence, marked, as the API's spans point at it.
     marks = badge.locator(".reason mark").all_inner_texts()
     assert "带单" in marks and "稳赚不赔" in marks

@@ -240,6 +240,7 @@ class Narration:
     """Where a post tells of someone else's words (see the `[narration]` table of context.toml)."""
 
     weight_factor: float
+    narrating_post_min_cues: float
     quotes: tuple[re.Pattern[str], ...]
     sentences: tuple[re.Pattern[str], ...]
     clauses: tuple[re.Pattern[str], ...]
@@ -268,8 +269,15 @@ def parse_narration(text: str, *, source: str = "<string>") -> Narration:
                 raise RuleError(f"{source}: [narration] {key}: bad pattern {pattern!r}: {exc}") from exc
         return tuple(out)
 
+    min_cues = table.get("narrating_post_min_cues", float("inf"))
+    if not isinstance(min_cues, (int, float)) or isinstance(min_cues, bool) or min_cues <= 0:
+        raise RuleError(f"{source}: [narration] narrating_post_min_cues must be a positive number")
     return Narration(
-        float(factor), compiled("quote_patterns"), compiled("sentence_patterns"), compiled("clause_patterns")
+        float(factor),
+        float(min_cues),
+        compiled("quote_patterns"),
+        compiled("sentence_patterns"),
+        compiled("clause_patterns"),
     )
 
 

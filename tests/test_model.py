@@ -1,0 +1,136 @@
+"""The learned text model: the shipped file, its manifest and thresholds, training, inference."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import warnlib
+from warnlib.model import LinearTextModel, ModelError, load_model, load_operating_points, read_model
+from warnlib.training import TrainingError, known_sources, licence_of, read_examples
+
+DATA = Path(__file__).resolve().parent / "data"
+MODEL_FILE = resources.files("warnlib.data").joinpath("model.json.gz")
+
+
+def test_shipped_model_is_small_and_versioned() -> None:
+    assert len(MODEL_FILE.read_bytes()) < 5_000_000
+    model = load_model()
+    assert model.version and model.weights
+    assert warnlib.Scorer().version["model"] == model.version
+
+
+def test_shipped_model_belongs_to_these_rules_and_thresholds() -> None:
+    # Rules changed without re-training (scripts/train_model.sh) would leave the model's detector
+    # features and the published operating points describing other rules.
+    model = load_model()
+    assert model.rules_version == warnlib.Scorer(model=None).version["rules"]
+    from warnlib._toml import load_toml_text
+
+    thresholds = load_toml_text(resources.files("warnlib.data").joinpath("thresholds.toml").read_text("utf-8"))
+    assert thresholds["version"] == {"rules": model.rules_version, "model": model.version}
+    points = load_operating_points()
+    assert set(points) == {"high", "medium"}
+    assert points["high"].min_score >= points["medium"].min_score
+    assert 0 < points["medium"].precision <= 1 and 0 < points["medium"].recall <= 1
+
+
+def test_shipped_model_was_trained_only_on_shippable_data() -> None:
+    sources = known_sources()
+    trained_on = load_model().manifest["trained_on"]
+    assert trained_on, "the manifest lists the training files"
+    for entry in trained_on:
+        source = licence_of(Path(entry["file"]), sources)
+        assert source is not None and source.ship, entry
+        assert "holdout" not in entry["file"], "held-out batches are never trained on"
+        assert len(entry["sha256"]) == 64 and entry["rows"] > 0
+
+
+def test_import_does_not_load_the_model() -> None:
+    code = "import sys, warnlib; print('warnlib.model' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_training_refuses_share_alike_and_unlisted_data(tmp_path: Path) -> None:
+    rows = '{"text": "a", "label": 1}\n{"text": "b", "label": 0}\n'
+    cofacts = tmp_path / "cofacts-line-zh-tw.jsonl"
+    cofacts.write_text(rows, encoding="utf-8")
+    with pytest.raises(TrainingError, match="does not allow shipping"):
+        read_examples([cofacts])
+    unlisted = tmp_path / "scraped.jsonl"
+    unlisted.write_text(rows, encoding="utf-8")
+    with pytest.raises(TrainingError, match="not listed"):
+        read_examples([unlisted])
+    examples, manifest = read_examples([unlisted], allow_unlisted=True)
+    assert len(examples) == 2 and manifest[0]["licence"].startswith("unlisted")
+
+
+def test_bad_model_files_are_clear_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "m.json"
+    bad.write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match="format"):
+        read_model(bad)
+    bad.write_bytes(b"\x1f\x8b not gzip")
+    with pytest.raises(ModelError):
+        read_model(bad)
+    with pytest.raises(ModelError, match="cannot read"):
+        read_model(tmp_path / "missing.json")
+
+
+def _rows(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+def test_train_then_score_with_pure_python_matches_scikit_learn(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn", reason="training needs the train extra")
+    from warnlib.training import _decision, _fit, _to_model
+
+    # A small, real training run on the project's own sets (tests/data): the trained file, read
+    # back, must give exactly scikit-learn's decision function without scikit-learn.
+    files = [DATA / "zh-scam.jsonl", DATA / "zh-benign.jsonl", DATA / "en-posts.jsonl"]
+    examples, _ = read_examples(files)
+    scorer = warnlib.Scorer(model=None)
+    inputs = [scorer.analyze(e.text).model_input for e in examples]
+    features = [list(i.features()) for i in inputs]
+    labels = [e.label for e in examples]
+    rules = [i.rules_logit for i in inputs]
+    vectorizer, classifier = _fit(features, rules, labels, [1.0] * len(labels), min_df=2, c=4.0)
+    model = _to_model(vectorizer, classifier, version="test", min_weight=0.0)
+    path = tmp_path / "m.json.gz"
+    model.save(path)
+    again = read_model(path)
+    assert isinstance(again, LinearTextModel)
+    expected = _decision(vectorizer, classifier, features, rules)
+    for model_input, want in zip(inputs[:200], expected[:200], strict=False):
+        assert again.logit(model_input) == pytest.approx(float(want), abs=1e-3)
+
+
+def test_cli_train_writes_a_model_and_thresholds(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn", reason="training needs the train extra")
+    out, thresholds = tmp_path / "m.json.gz", tmp_path / "t.toml"
+    files = [str(DATA / "zh-scam.jsonl"), str(DATA / "zh-benign.jsonl"), str(DATA / "en-posts.jsonl")]
+    from warnlib.cli import main
+
+    assert main(["train", *files, "-o", str(out), "--thresholds", str(thresholds), "--folds", "3", "-q"]) == 0
+    model = read_model(out)
+    assert [m["file"] for m in model.manifest["trained_on"]] == ["zh-scam.jsonl", "zh-benign.jsonl", "en-posts.jsonl"]
+    assert "[levels.high]" in thresholds.read_text(encoding="utf-8")
+    scorer = warnlib.Scorer(model=model)
+    assert scorer.score("跟着老师带单稳赚，加我微信：abc12345").level == "high"
+    # ... and `eval` can use that file and print a reliability table.
+    assert main(["eval", str(DATA / "zh-benign.jsonl"), "--model", str(out), "--reliability"]) == 0
+
+
+def test_eval_reliability_table_is_well_formed(capsys: pytest.CaptureFixture[str]) -> None:
+    from warnlib.cli import main
+
+    assert main(["eval", str(DATA / "en-posts.jsonl"), "--reliability"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].split()[:2] == ["score", "bin"]
+    assert len(lines) == 2 + 10
+    assert sum(int(line.split()[2]) for line in lines[2:]) == len(_rows(DATA / "en-posts.jsonl"))
