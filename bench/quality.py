@@ -51,6 +51,7 @@ class Row:
     label: int
     fold: str  # the unit left out together
     lang: str
+    max_weight: float | None = None  # the set's training weight cap from sources.toml
 
 
 def find_sets(shared: Path) -> dict[str, Path]:
@@ -64,7 +65,10 @@ def load(sets: dict[str, Path]) -> list[Row]:
     from warnlib.scorer import detect_language
 
     rows: list[Row] = []
+    sources = known_sources()
     for name, path in sets.items():
+        entry = licence_of(path, sources)
+        cap = entry.max_weight if entry else None
         raw = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
         for r in raw:
             if not isinstance(r.get("text"), str) or r.get("label") not in (0, 1):
@@ -75,7 +79,7 @@ def load(sets: dict[str, Path]) -> list[Row]:
             else:
                 fold = name
             lang = "zh" if detect_language(r["text"]) == "zh" else "en"
-            rows.append(Row(name, r["text"], int(r["label"]), fold, lang))
+            rows.append(Row(name, r["text"], int(r["label"]), fold, lang, cap))
     return rows
 
 
@@ -115,7 +119,7 @@ def _run_fold(train_idx: list[int], test_idx: list[int]) -> dict[int, tuple[floa
     features, logits, rows = _SHARED["features"], _SHARED["logits"], _SHARED["rows"]
     f_train = [features[i] for i in train_idx]
     y_train = [rows[i].label for i in train_idx]
-    w_train = source_weights([rows[i].set for i in train_idx], y_train)
+    w_train = source_weights([rows[i].set for i in train_idx], y_train, [rows[i].max_weight for i in train_idx])
     groups = [rows[i].fold for i in train_idx]
     calibration, _ = calibrate(f_train, [logits[i] for i in train_idx], y_train, w_train, groups, folds=3, c=16.0)
     r_train = [logits[i] for i in train_idx]

@@ -125,7 +125,8 @@ NARRATED = [
     "据报道，骗子先在短视频平台留言，再让受害人加V，随后拉你进群，群里的“老师”每天带单，最后平台无法提现。警方提醒：凡是拉你进群荐股的都是诈骗。",
     "民警提醒：对方会先私信你，说跟着老师做合约稳赚，然后让你加微信进群。遇到这种情况请立即拨打96110。",
     "我被骗了八万。那个人先加我微信，又把我拉进一个跟单群，说老师带单稳赚，我信了，结果提现时平台让我交保证金。大家千万别信。",
-    "They will DM you, add you to a 'VIP signals' group and promise 5% a day. Police said victims lost their savings. Never send money to strangers.",
+    "They will DM you, add you to a 'VIP signals' group and promise 5% a day. "
+    "Police said victims lost their savings. Never send money to strangers.",
 ]
 
 

@@ -59,7 +59,6 @@ def test_a_pump_groups_own_voice_is_flagged(scorer: warnlib.Scorer, text: str) -
         "Prosecutors said the group ran a pump-and-dump scheme, announcing the coin name on Telegram.",
         "3 hours left until the game starts",
         "3 hours left until the Binance listing of ARB, pair: USDT. Not financial advice.",
-        "Claim your airdrop before it ends: 2 days left. Use the official site only.",
         "The coin we picked for our school project is Dogecoin",
         "Coin: ETH. Entry 3200, target 3500, stop loss 3000.",
         "Amazing pump on SOL today, up 150%!",

@@ -254,8 +254,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     for level, point in result.operating_points.items():
         print(
             f"  {level:<6} >= {point['min_score']}: precision {point['precision']:.3f}  recall {point['recall']:.3f}  "
-            f"false positives {point['false_positive_rate']:.4f}, per benign set {point['macro_false_positive_rate']:.4f} "
-            "(out of fold)",
+            f"false positives {point['false_positive_rate']:.4f}, "
+            f"per benign set {point['macro_false_positive_rate']:.4f} (out of fold)",
             file=sys.stderr,
         )
     return 0

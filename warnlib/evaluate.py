@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from warnlib.scorer import Scorer
-
-FLAG_LEVELS = ("medium", "high")
+from warnlib.types import FLAGGED_LEVELS as FLAG_LEVELS
 
 
 def is_flagged(level: str) -> bool:

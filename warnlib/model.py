@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import gzip
 import heapq
+import itertools
 import json
 import math
 import re
@@ -65,6 +66,24 @@ class ModelInput:
         yield from self.detectors
 
 
+def _token(word: str) -> str:
+    """A word as the model sees it: any @handle is "@", any number "0" (keeping a k, x or % suffix)."""
+    if word.startswith("@"):
+        return "@"
+    if word[0].isdigit():
+        return "0" + word[-1] if word[-1] in "kx%" else "0"
+    return word
+
+
+def _token(word: str) -> str:
+    """A word as the model sees it: any @handle is "@", any number "0" (keeping a k, x or % suffix)."""
+    if word.startswith("@"):
+        return "@"
+    if word[0].isdigit():
+        return "0" + word[-1] if word[-1] in "kx%" else "0"
+    return word
+
+
 def model_input(
     ngrams: frozenset[str],
     normalized_text: str,
@@ -74,11 +93,8 @@ def model_input(
     rules_logit: float,
 ) -> ModelInput:
     """The model's view of a post: its n-grams, Latin words, which detectors fired, the rules' verdict."""
-    tokens = [
-        "@" if w.startswith("@") else ("0" + w[-1] if w[-1] in "kx%" else "0") if w[0].isdigit() else w
-        for w in _WORD.findall(normalized_text)
-    ]
-    words = frozenset([*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))])
+    tokens = [_token(w) for w in _WORD.findall(normalized_text)]
+    words = frozenset([*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))])
     ngrams = frozenset(g for g in ngrams if not g.isascii())  # Chinese (and emoji) n-grams
     detectors = frozenset([*("r:" + r for r in rules), *("c:" + c for c in categories), *("x:" + x for x in cues)])
     return ModelInput(ngrams, words, detectors, rules_logit)
@@ -244,16 +260,18 @@ class OperatingPoint:
     false_positive_rate: float
 
 
-def load_operating_points() -> dict[str, OperatingPoint]:
+def load_operating_points(section: str = "levels") -> dict[str, OperatingPoint]:
     """The levels' cuts and measured performance, from `warnlib/data/thresholds.toml`.
 
     The file is written by ``warnlib train`` with the model it belongs to; `Thresholds()`
     takes its defaults from here, so the cut and its published precision never disagree.
+    `section="rules_only"` gives how the rules alone did at their hand-set cuts.
     """
     from warnlib._toml import load_toml_text
 
     text = resources.files("warnlib.data").joinpath(THRESHOLDS_FILE).read_text(encoding="utf-8")
-    levels = load_toml_text(text).get("levels", {})
+    data = load_toml_text(text)
+    levels = data.get(section, {}) if section == "levels" else data.get(section, {}).get("levels", {})
     return {
         name: OperatingPoint(
             name,

@@ -25,7 +25,17 @@ from warnlib.rules import (
     load_builtin_narration,
     load_rules,
 )
-from warnlib.types import Assessment, ContextSignal, Level, Locale, ModelEvidence, ModelView, Signal, Span
+from warnlib.types import (
+    RULES_ONLY_CUTS,
+    Assessment,
+    ContextSignal,
+    Level,
+    Locale,
+    ModelEvidence,
+    ModelView,
+    Signal,
+    Span,
+)
 
 DEFAULT_MAX_CHARS = 100_000
 MAX_SPANS_PER_SIGNAL = 8
@@ -75,6 +85,11 @@ class Thresholds:
     def __post_init__(self) -> None:
         if not 0.0 < self.medium <= self.high <= 1.0:
             raise ValueError("thresholds need 0 < medium <= high <= 1")
+
+    @classmethod
+    def rules_only(cls) -> Thresholds:
+        """The cuts for a scorer without the model (`warnlib.types.RULES_ONLY_CUTS`)."""
+        return cls(high=RULES_ONLY_CUTS["high"], medium=RULES_ONLY_CUTS["medium"])
 
     def level(self, score: float) -> Level:
         if score >= self.high:
@@ -157,9 +172,9 @@ class Scorer:
         max_chars: int = DEFAULT_MAX_CHARS,
         combine_config: CombineConfig | None = None,
     ) -> None:
-        self.thresholds = thresholds or Thresholds()
         self.max_chars = max_chars
         self.model: TextModel | None = load_model() if model is DEFAULT_MODEL else model
+        self.thresholds = thresholds or (Thresholds() if self.model is not None else Thresholds.rules_only())
         self.combine_config = combine_config or CombineConfig()
         packs: list[RulePack] = [load_builtin(name) for name in BUILTIN_PACKS] if include_builtin else []
         for path in rule_paths or ():

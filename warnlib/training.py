@@ -34,6 +34,7 @@ from typing import Any
 
 from warnlib._toml import load_toml_text
 from warnlib.model import Calibration, LinearTextModel
+from warnlib.types import RULES_ONLY_CUTS
 
 LARGE_SOURCE_ROWS = 500  # sources bigger than this are split into slices for the folds
 # A source's rows of one class weigh at most this many rows in total: one set of 3,000 pump-channel
@@ -58,12 +59,20 @@ class Source:
     licence: str
     ship: bool
     note: str
+    # The most rows this file's posts of one class may weigh in training (None: SOURCE_WEIGHT_CAP).
+    max_weight: float | None = None
 
 
 def known_sources() -> list[Source]:
     text = resources.files("warnlib.data").joinpath("sources.toml").read_text(encoding="utf-8")
     return [
-        Source(str(s["file"]), str(s["licence"]), bool(s["ship"]), str(s.get("note", "")))
+        Source(
+            str(s["file"]),
+            str(s["licence"]),
+            bool(s["ship"]),
+            str(s.get("note", "")),
+            float(s["max_weight"]) if "max_weight" in s else None,
+        )
         for s in load_toml_text(text).get("sources", [])
     ]
 
@@ -81,6 +90,7 @@ class Example:
     label: int
     source: str
     group: str
+    max_weight: float | None = None
 
 
 def read_examples(paths: Sequence[str | Path], *, allow_unlisted: bool = False) -> tuple[list[Example], list[dict]]:
@@ -119,7 +129,7 @@ def read_examples(paths: Sequence[str | Path], *, allow_unlisted: bool = False) 
                 group = f"{source}#{int(hashlib.sha256(key.encode()).hexdigest(), 16) % 10}"
             else:
                 group = source
-            examples.append(Example(row["text"], int(row["label"]), source, group))
+            examples.append(Example(row["text"], int(row["label"]), source, group, entry.max_weight if entry else None))
         manifest.append(
             {
                 "file": path.name,
@@ -142,6 +152,8 @@ class TrainResult:
     labels: list[int]
     sources: list[str]
     operating_points: dict[str, dict[str, float]]
+    # The rules alone, at their hand-set cuts, on the same posts (tuned on some of them: not held out).
+    rules_only_points: dict[str, dict[str, float]]
 
 
 def _sklearn() -> Any:
@@ -270,12 +282,21 @@ def calibrate(
     return Calibration(round(rules_weight, 4), round(model_weight, 4), round(bias, 4)), oof
 
 
-def source_weights(sources: Sequence[str], labels: Sequence[int]) -> list[float]:
-    """Each row's training weight: a source's rows of one class count at most SOURCE_WEIGHT_CAP rows."""
+def source_weights(
+    sources: Sequence[str], labels: Sequence[int], caps: Sequence[float | None] | None = None
+) -> list[float]:
+    """Each row's training weight: a source's rows of one class count at most its cap in rows.
+
+    The cap is the source's `max_weight` in sources.toml, else SOURCE_WEIGHT_CAP for the class.
+    """
     sizes: dict[tuple[str, int], int] = {}
     for key in zip(sources, labels, strict=True):
         sizes[key] = sizes.get(key, 0) + 1
-    return [min(1.0, SOURCE_WEIGHT_CAP[key[1]] / sizes[key]) for key in zip(sources, labels, strict=True)]
+    caps = caps or [None] * len(labels)
+    return [
+        min(1.0, (cap if cap is not None else SOURCE_WEIGHT_CAP[key[1]]) / sizes[key])
+        for key, cap in zip(zip(sources, labels, strict=True), caps, strict=True)
+    ]
 
 
 # The published cuts: the lowest score at which each level keeps its false-positive rate, averaged
@@ -334,7 +355,7 @@ def train(
         features.append(list(analysis.model_input.features()))
         rules_logits.append(analysis.rules.logit)
     labels = [e.label for e in examples]
-    weights = source_weights([e.source for e in examples], labels)
+    weights = source_weights([e.source for e in examples], labels, [e.max_weight for e in examples])
     groups = [e.group for e in examples]
 
     calibration, oof = calibrate(features, rules_logits, labels, weights, groups, folds=folds, min_df=min_df, c=c)
@@ -370,7 +391,12 @@ def train(
             "source_weight_cap": SOURCE_WEIGHT_CAP,
         },
     )
-    return TrainResult(model, oof_scores, labels, sources, points)
+    rules_scores = [_sigmoid(r) for r in rules_logits]
+    rules_points = operating_points(rules_scores, labels, RULES_ONLY_CUTS)
+    for level, point in rules_points.items():
+        macro = macro_false_positive_rate(rules_scores, labels, sources, RULES_ONLY_CUTS[level])
+        point["macro_false_positive_rate"] = round(macro, 5)
+    return TrainResult(model, oof_scores, labels, sources, points, rules_points)
 
 
 def thresholds_toml(result: TrainResult) -> str:
@@ -395,6 +421,14 @@ def thresholds_toml(result: TrainResult) -> str:
     ]
     for level, point in result.operating_points.items():
         lines += ["", f"[levels.{level}]"]
+        lines += [f"{key} = {value}" for key, value in point.items()]
+    lines += [
+        "",
+        "# The rules alone (`Scorer(model=None)`), at their hand-set cuts, on the same posts. The rules",
+        "# were tuned on some of these sets, so this is not a held-out figure.",
+    ]
+    for level, point in result.rules_only_points.items():
+        lines += ["", f"[rules_only.levels.{level}]"]
         lines += [f"{key} = {value}" for key, value in point.items()]
     medium = result.operating_points.get("medium", {}).get("min_score", 0.5)
     counts: dict[str, list[int]] = {}

@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Level = Literal["low", "medium", "high"]
+# The levels, lowest first. A post is "flagged" (the reader sees a warning) at medium or high.
+LEVELS: tuple[Level, ...] = ("low", "medium", "high")
+FLAGGED_LEVELS: tuple[Level, ...] = ("medium", "high")
+# Cuts of a scorer without the learned model: the rules' log-odds are set by hand, not fitted,
+# and these cuts go with them. The model's own cuts are published in warnlib/data/thresholds.toml.
+RULES_ONLY_CUTS: dict[str, float] = {"high": 0.8, "medium": 0.5}
 Locale = Literal["zh", "en"]
 Span = tuple[int, int]
 
