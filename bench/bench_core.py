@@ -1,11 +1,14 @@
-"""Benchmark of the library: throughput against bare jieba.cut, import time, cold start, memory,
-and the time to score 100,000 characters of ordinary and of hostile text.
+"""Benchmark of the library: throughput with the model against the rules-only scorer of a baseline
+commit, import time, cold start, memory, and the time to score 100,000 characters of ordinary
+and of hostile text.
 
-    python bench/bench_core.py [--repeat 20]
+    python bench/bench_core.py [--repeat 15] [--baseline REF]
 
 The corpus is fixed: the labeled posts in tests/data/ plus ../shared/data/posts-dev.jsonl
-when it is present. Every figure comes from this one run, on this machine, so the ratios
-(warnlib vs jieba, import vs a bare interpreter) are what to compare across changes.
+when it is present. The baseline (default: the last commit before the learned model,
+`BASELINE_REF`) is checked out in a temporary git worktree and timed in its own process,
+alternating with this tree's scorer, so both figures come from this one run on this machine:
+the ratio is what to compare across changes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# The rules-only scorer the learned model must not slow down (main before detection v2).
+BASELINE_REF = "3e0b506"
+_RATE = (
+    "import json, sys, time; sys.path.insert(0, {root!r}); from warnlib.scorer import Scorer; "
+    "texts = [json.loads(l)['text'] for f in {files!r} for l in open(f, encoding='utf-8') if l.strip()]; "
+    "s = Scorer({kwargs}); [s.score(t) for t in texts[:200]]; t0 = time.perf_counter(); "
+    "[s.score(t) for t in texts]; print(len(texts) / (time.perf_counter() - t0))"
+)
 CORPUS_FILES = [*sorted((REPO / "tests" / "data").glob("*.jsonl")), REPO.parent / "shared" / "data" / "posts-dev.jsonl"]
 
 
@@ -54,9 +65,39 @@ def in_fresh_process(code: str, runs: int = 5) -> float:
     return statistics.median(values)
 
 
+def rate_in_process(root: Path, kwargs: str) -> float:
+    """Posts per second of `Scorer(kwargs)` from the tree at `root`, in a fresh interpreter."""
+    files = [str(p) for p in CORPUS_FILES if p.is_file()]
+    code = _RATE.format(root=str(root), files=files, kwargs=kwargs)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def versus_baseline(ref: str, runs: int) -> tuple[float, float, float]:
+    """(this tree with its model, this tree rules only, `ref` as it was), best of `runs` alternations."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "baseline"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base), ref], cwd=REPO, check=True, capture_output=True
+        )
+        try:
+            ours, rules, theirs = [], [], []
+            for _ in range(runs):
+                ours.append(rate_in_process(REPO, ""))
+                rules.append(rate_in_process(REPO, "model=None"))
+                theirs.append(rate_in_process(base, ""))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=REPO, check=False)
+    return max(ours), max(rules), max(theirs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--baseline", default=BASELINE_REF, help="git ref of the rules-only scorer to compare with")
+    parser.add_argument("--runs", type=int, default=5, help="alternating runs of each scorer (best is kept)")
     args = parser.parse_args()
 
     import jieba
@@ -91,7 +132,14 @@ def main() -> None:
     hostile = {name: seconds_to_score(scorer, text, runs=3) for name, text in HOSTILE.items()}
     worst = max(hostile, key=hostile.__getitem__)
 
+    ours, rules_only, baseline = versus_baseline(args.baseline, args.runs)
+    model_file = REPO / "warnlib" / "data" / "model.json.gz"
+
     print(f"corpus: {len(texts)} posts, {chars} characters ({chars / len(texts):.0f} per post)")
+    print(f"baseline {args.baseline:<9} {baseline:10.0f} posts/s   (rules only, as it was)")
+    print(f"rules + model      {ours:10.0f} posts/s   ratio {ours / baseline:.2f} of the baseline")
+    print(f"rules only (now)   {rules_only:10.0f} posts/s   ratio {rules_only / baseline:.2f} of the baseline")
+    print(f"model file         {model_file.stat().st_size / 1e6:10.2f} MB")
     print(f"jieba.cut          {jieba_rate:10.0f} posts/s   (baseline)")
     print(f"warnlib.score      {warnlib_rate:10.0f} posts/s   ratio {warnlib_rate / jieba_rate:.2f} of jieba.cut")
     print(f"import warnlib     {import_time * 1000:10.1f} ms        ({import_time / bare:.1f}x 'import json')")

@@ -14,4 +14,5 @@ warnlib train "${OWN[@]}" \
   "$SHARED/external/janitr-en-train.jsonl" \
   "$SHARED/external/uzh-pump-dump-en.jsonl" \
   --model-version "${MODEL_VERSION:-$(date +%Y.%m.%d)}" \
-  -o warnlib/data/model.json.gz --thresholds warnlib/data/thresholds.toml "$@"
+  -o warnlib/data/model.json.gz --thresholds warnlib/data/thresholds.toml \
+  --card warnlib/data/MODEL.md "$@"

@@ -235,7 +235,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from warnlib.training import thresholds_toml, train
+    from warnlib.training import model_card, thresholds_toml, train
 
     def progress(items: Any) -> Any:
         return tqdm(items, unit="post", file=sys.stderr, disable=args.quiet, desc="features")
@@ -244,6 +244,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     result.model.save(args.output)
     if args.thresholds:
         Path(args.thresholds).write_text(thresholds_toml(result), encoding="utf-8")
+    if args.card:
+        Path(args.card).write_text(model_card(result), encoding="utf-8")
     size = Path(args.output).stat().st_size
     cal = result.model.calibration
     print(
@@ -302,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("labeled", nargs="+", help="labeled JSONL files ({text, label} per line)")
     tr.add_argument("-o", "--output", required=True, help="model file to write (gzip'd JSON)")
     tr.add_argument("--thresholds", help="also write the thresholds file (operating points) here")
+    tr.add_argument("--card", help="also write a readable manifest (what it was trained on) here")
     tr.add_argument("--model-version", default=time.strftime("%Y.%m.%d"), help="version to stamp on the model")
     tr.add_argument("--folds", type=int, default=5, help="folds for out-of-fold calibration (default 5)")
     tr.add_argument("--C", type=float, default=16.0, help="inverse regularization strength (default 16)")

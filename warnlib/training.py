@@ -444,3 +444,52 @@ def thresholds_toml(result: TrainResult) -> str:
             f"benign = {benign}, benign_flagged = {benign_flagged} }}"
         )
     return "\n".join(lines) + "\n"
+
+
+def model_card(result: TrainResult) -> str:
+    """A readable manifest of the shipped model: what it was trained on, under which licences."""
+    model = result.model
+    rows = [
+        f"| {m['file']} | {m['rows']} | {m['scam']} | {m['licence']} | `{m['sha256'][:12]}` |"
+        for m in model.manifest["trained_on"]
+    ]
+    points = [
+        f"| {level} | >= {p['min_score']} | {p['precision']:.3f} | {p['recall']:.3f} | "
+        f"{p['false_positive_rate']:.4f} | {p['macro_false_positive_rate']:.4f} |"
+        for level, p in result.operating_points.items()
+    ]
+    cal = model.calibration
+    return "\n".join(
+        [
+            f"# The shipped text model, version {model.version}",
+            "",
+            "Written by `warnlib train` (see `scripts/train_model.sh`); do not edit by hand.",
+            f"Rules version {model.rules_version}; {len(model.weights)} features; "
+            f"{model.manifest['rows']} training posts.",
+            "",
+            "## Trained on",
+            "",
+            "Only files whose licence allows shipping the result (`warnlib/data/sources.toml`); the",
+            "Cofacts set (CC BY-SA) and the held-out batches are never trained on.",
+            "",
+            "| file | posts | scam | licence | sha256 |",
+            "|---|---:|---:|---|---|",
+            *rows,
+            "",
+            "COLD: thu-coai/COLDataset (Apache-2.0). ScamSpot: ScamSpot/scamspot_ig-comment-scraper (MIT).",
+            "janitr: janitrai/janitr (MIT). Pump-and-dump channels: MaBlock7/Essentials_UZH (MIT).",
+            "",
+            "## How it combines with the rules",
+            "",
+            f"`logit = {cal.rules_weight} x rules + {cal.model_weight} x model + {cal.bias}`, where the model's",
+            f"own log-odds already hold `{model.rules_coef} x rules` (fitted with the n-grams). Fitted on",
+            f"{model.manifest['folds']}-fold out-of-fold predictions, folds grouped by source.",
+            "",
+            "## Operating points (out of fold)",
+            "",
+            "| level | score | precision | recall | false positives | per benign set |",
+            "|---|---|---:|---:|---:|---:|",
+            *points,
+            "",
+        ]
+    )
