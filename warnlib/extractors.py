@@ -43,7 +43,8 @@ class ContactHandle:
     """
 
     id = "extract.contact_handle"
-    _app = r"(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![a-z])v)"
+    # A lone "v" is WeChat ("v: abc123"), but not a link's query parameter (youtube.com/watch?v=...).
+    _app = r"(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![a-z?&=/])v)"
     _patterns = (
         re.compile(
             _app + r"(?:\s?(?:号|群|号码|id)|联系|私聊)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
@@ -55,8 +56,10 @@ class ContactHandle:
         re.compile(
             r"(?:微信|qq|电报|wechat|whatsapp|telegram|line)(?:\s?(?:号|群|号码|id))?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE
         ),
+        # Invite links: Telegram, WhatsApp, and LINE's add-friend links (not today.line.me news).
         re.compile(
-            r"(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}|line\.me/[a-z0-9_/~+]{3,40}"
+            r"(?<![a-z.])(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}"
+            r"|line\.me/(?:r/)?ti/p/[~a-z0-9_@%+\-]{3,40}|lin\.ee/[a-z0-9]{4,20}"
         ),
         re.compile(r"(?:详谈|详聊|联系|联系我|咨询|私聊|找|加我|添加)\s{0,2}[:=]?\s{0,2}" + _ID_LIKE),
         re.compile(
@@ -64,11 +67,17 @@ class ContactHandle:
         ),
     )
     _not_handles = frozenset({"group", "chat", "channel", "link", "below", "profile", "bio"})
+    _invite_links = 3  # index of the pattern that matches inside links on purpose
+    _url = re.compile(r"(?:https?://|www\.)[^\s]{1,500}")
 
     def extract(self, text: str) -> list[Span]:
+        # Inside a link, "qq", "line" or "id=" are parts of a path (kknews.cc/q6qq6jr, ?id=2018...).
+        links = [m.span() for m in self._url.finditer(text)] if "://" in text or "www." in text else []
         spans: list[Span] = []
-        for pattern in self._patterns:
+        for number, pattern in enumerate(self._patterns):
             for match in pattern.finditer(text):
+                if links and number != self._invite_links and any(a <= match.start() < b for a, b in links):
+                    continue
                 if match.lastindex and (match.group(match.lastindex) or "").strip() in self._not_handles:
                     continue
                 spans.append(match.span())

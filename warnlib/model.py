@@ -15,7 +15,8 @@ The model reads three kinds of features of a post, all computed from the *normal
   with topic words alone.
 
 The weights are those of a logistic regression over binary features scaled by one over the
-square root of how many features the post has (an L2 norm that needs no lookup, so features with
+square root of how many features the post has, plus a small prior (`feature_scale`: an L2 norm
+that needs no lookup, so features with
 a negligible weight can be pruned from the file without changing any other's meaning), trained
 by ``warnlib train`` with scikit-learn and stored as a small gzip'd JSON file. Inference is a set
 intersection and a sum in pure Python: no scikit-learn, no NumPy at run time.
@@ -44,7 +45,18 @@ MODEL_FORMAT = 2
 BUILTIN_MODEL = "model.json.gz"
 # Terms shorter than this are too generic to show a reader as evidence (a lone 的 or "a").
 MIN_EVIDENCE_CHARS = 2
-_WORD = re.compile(r"@[a-z0-9_.]{2,30}|[a-z][a-z0-9']{1,24}|\d[\d,.]{0,12}[kx%]?")
+# A link is one token ("url"): its letters (https, www, com) say nothing about the post.
+_WORD = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|@[a-z0-9_.]{2,30}|[a-z][a-z0-9']{1,24}|\d[\d,.]{0,12}[kx%]?")
+
+
+# Added to a post's feature count before the square root: a prior that shrinks what a post with
+# very few features can say (a bare link is one feature; it must not carry its full weight).
+SCALE_PRIOR = 8
+
+
+def feature_scale(count: int) -> float:
+    """What each feature of a post with `count` features is multiplied by (training and scoring)."""
+    return 1.0 / math.sqrt(count + SCALE_PRIOR)
 
 
 class ModelError(ValueError):
@@ -67,7 +79,9 @@ class ModelInput:
 
 
 def _token(word: str) -> str:
-    """A word as the model sees it: any @handle is "@", any number "0" (keeping a k, x or % suffix)."""
+    """A word as the model sees it: a link is "url", an @handle "@", a number "0" (keeping k, x or %)."""
+    if word.startswith(("http", "www.")) and ("://" in word or word.startswith("www.")):
+        return "url"
     if word.startswith("@"):
         return "@"
     if word[0].isdigit():
@@ -76,7 +90,9 @@ def _token(word: str) -> str:
 
 
 def _token(word: str) -> str:
-    """A word as the model sees it: any @handle is "@", any number "0" (keeping a k, x or % suffix)."""
+    """A word as the model sees it: a link is "url", an @handle "@", a number "0" (keeping k, x or %)."""
+    if word.startswith(("http", "www.")) and ("://" in word or word.startswith("www.")):
+        return "url"
     if word.startswith("@"):
         return "@"
     if word[0].isdigit():
@@ -162,7 +178,7 @@ class LinearTextModel:
     @staticmethod
     def _scale(features: ModelInput) -> float:
         count = len(features.ngrams) + len(features.words) + len(features.detectors)
-        return 1.0 / math.sqrt(count) if count else 0.0
+        return feature_scale(count)
 
     def logit(self, features: ModelInput) -> float:
         """Log-odds that the post is a scam solicitation: intercept + features + rules_coef x rules."""

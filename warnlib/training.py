@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from warnlib._toml import load_toml_text
-from warnlib.model import Calibration, LinearTextModel
+from warnlib.model import Calibration, LinearTextModel, feature_scale
 from warnlib.types import RULES_ONLY_CUTS
 
 LARGE_SOURCE_ROWS = 500  # sources bigger than this are split into slices for the folds
@@ -177,7 +177,7 @@ def _matrix(vectorizer: Any, features: Sequence[list[str]], rules_logits: Sequen
     binary = vectorizer.fit_transform(features) if fit else vectorizer.transform(features)
     # Each row scaled by 1/sqrt(its number of features, in the vocabulary or not): what
     # `LinearTextModel.logit` computes without a lookup.
-    scale = sparse.diags([1.0 / math.sqrt(len(set(f))) if f else 0.0 for f in features])
+    scale = sparse.diags([feature_scale(len(set(f))) for f in features])
     column = sparse.csr_matrix([[r * RULES_COLUMN_SCALE] for r in rules_logits])
     return sparse.hstack([scale @ binary, column]).tocsr()
 
