@@ -111,7 +111,9 @@ def model_input(
     """The model's view of a post: its n-grams, Latin words, which detectors fired, the rules' verdict."""
     tokens = [_token(w) for w in _WORD.findall(normalized_text)]
     words = frozenset([*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))])
-    ngrams = frozenset(g for g in ngrams if not g.isascii())  # Chinese (and emoji) n-grams
+    # Chinese (and emoji) n-grams: all but the pure-ASCII ones. filter() calls the C method
+    # directly, several times faster than a generator over a post's few hundred n-grams.
+    ngrams = frozenset() if normalized_text.isascii() else ngrams - frozenset(filter(str.isascii, ngrams))
     detectors = frozenset([*("r:" + r for r in rules), *("c:" + c for c in categories), *("x:" + x for x in cues)])
     return ModelInput(ngrams, words, detectors, rules_logit)
 

@@ -173,23 +173,35 @@ def _collapse_spelled_out(match: re.Match[str]) -> str:
 class _FoldTable:
     pattern: re.Pattern[str] | None
     targets: dict[str, str]
-    regex_folds: tuple[tuple[re.Pattern[str], str], ...]
+    # Every `patterns` fold as one alternation of named groups, run in one pass (a fold may not
+    # rely on another's output); the group that matched names the canonical form to write.
+    regex: re.Pattern[str] | None
+    canonicals: dict[str, str]
 
 
 @lru_cache(maxsize=1)
 def _fold_table() -> _FoldTable:
     data = load_toml_text(resources.files("warnlib.rules").joinpath("lookalikes.toml").read_text("utf-8"))
     targets: dict[str, str] = {}
-    regex_folds: list[tuple[re.Pattern[str], str]] = []
+    groups: list[str] = []
+    canonicals: dict[str, str] = {}
     for entry in data.get("fold", []):
         canonical = entry["to"]
         for variant in entry.get("from", []):
             key, _, _ = _map_chars(variant)
             targets[key] = canonical
         for regex in entry.get("patterns", []):
-            regex_folds.append((re.compile(regex), canonical))
+            re.compile(regex)  # a bad fold fails here, on its own, with its own text
+            name = f"f{len(groups)}"
+            groups.append(f"(?P<{name}>{regex})")
+            canonicals[name] = canonical
     alternation = literal_alternation(targets)
-    return _FoldTable(re.compile(alternation) if alternation else None, targets, tuple(regex_folds))
+    return _FoldTable(
+        re.compile(alternation) if alternation else None,
+        targets,
+        re.compile("|".join(groups)) if groups else None,
+        canonicals,
+    )
 
 
 def normalize(text: str) -> NormalizedText:
@@ -202,6 +214,8 @@ def normalize(text: str) -> NormalizedText:
     # Literal folds first, so "加v❤" becomes "加微信" and not "加微信❤".
     if table.pattern is not None:
         folded, starts, ends = _rewrite(folded, starts, ends, table.pattern, lambda m: table.targets[m.group(0)])
-    for regex, canonical in table.regex_folds:
-        folded, starts, ends = _rewrite(folded, starts, ends, regex, lambda m, c=canonical: c)
+    if table.regex is not None:
+        folded, starts, ends = _rewrite(
+            folded, starts, ends, table.regex, lambda m: table.canonicals[m.lastgroup or ""]
+        )
     return NormalizedText(text, folded, tuple(starts), tuple(ends))
