@@ -29,9 +29,16 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_readme_curl_examples_work(tmp_path: Path) -> None:
     server = pytest.importorskip("warnlib_server", reason="the server extra is not installed")
     flask_app = server.create_app({"feedback_db": str(tmp_path / "f.sqlite3")})
-    calls = re.findall(r"curl -s http://127\.0\.0\.1:8765(\S+) .*?\n\s+-d '(.+?)'", README)
-    assert len(calls) >= 2, "README shows curl calls for the API"
+    calls = re.findall(r"curl -s http://127\.0\.0\.1:8765(\S+) .*?\n\s+-d '(.+?)'\n# -> (.+)\n", README)
+    assert len(calls) >= 2, "README shows curl calls for the API, each with the verdict it returns"
     client = flask_app.test_client()
-    for path, body in calls:
+    for path, body, said in calls:
         response = client.post(path, data=body, content_type="application/json")
         assert response.status_code == 200, (path, response.get_json())
+        data = response.get_json()
+        # The levels the README promises, in order, are the levels the API returns.
+        promised = re.findall(r'"level": "(\w+)"', said)
+        returned = [data["level"]] if "level" in data else [r["level"] for r in data["results"]]
+        assert promised == returned, (path, promised, returned)
+        for rule in re.findall(r'"rule": "([\w.]+)"', said):
+            assert rule in {s["rule"] for s in data["signals"]}

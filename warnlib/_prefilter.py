@@ -26,6 +26,23 @@ _MAX_PREFIXES = 20_000  # beyond this the check costs more than it saves
 _MAX_CLASS_SIZE = 512
 
 
+def _sre_constants() -> Any:
+    # The regex parser's internals moved in Python 3.11 (sre_constants -> re._constants).
+    try:
+        from re import _constants  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as _constants
+    return _constants
+
+
+def _sre_parser() -> Any:
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse as _parser
+    return _parser
+
+
 class _Unbounded(Exception):
     """The pattern can begin with too many different strings to be worth listing."""
 
@@ -45,7 +62,7 @@ def _fold(char: str) -> str:
 
 
 def _category_chars(category: Any) -> set[str]:
-    from re import _constants as c  # type: ignore[attr-defined]
+    c = _sre_constants()
 
     if category is c.CATEGORY_DIGIT:
         return {"0"}
@@ -55,7 +72,7 @@ def _category_chars(category: Any) -> set[str]:
 
 
 def _class_chars(items: Any) -> set[str]:
-    from re import _constants as c  # type: ignore[attr-defined]
+    c = _sre_constants()
 
     chars: set[str] = set()
     for kind, value in items:
@@ -103,7 +120,7 @@ def _sequence(items: list[Any], k: int) -> set[str]:
 
 
 def _item(item: tuple[Any, Any], k: int) -> set[str]:
-    from re import _constants as c  # type: ignore[attr-defined]
+    c = _sre_constants()
 
     op, arg = item
     if op is c.LITERAL:
@@ -117,7 +134,7 @@ def _item(item: tuple[Any, Any], k: int) -> set[str]:
         for branch in arg[1]:
             out |= _sequence(list(branch), k)
         return out
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):  # possessive: 3.11+
         low, high, body = arg
         # k copies are enough to know the first k characters: copies are identical, and an
         # optional copy that matches nothing contributes nothing.
@@ -144,7 +161,7 @@ class Prefilter:
 
 def build_prefilter(pattern: str) -> Prefilter | None:
     """The prefilter for `pattern`, or None when every text must be searched."""
-    from re import _parser  # type: ignore[attr-defined]
+    _parser = _sre_parser()
 
     try:
         prefixes = _sequence(list(_parser.parse(pattern)), PREFIX_LENGTH)

@@ -188,3 +188,25 @@ def test_feedback_export_feeds_eval(live_server: Callable[..., Any], tmp_path: P
     assert [(r["text"], r["label"], r["verdict"]) for r in rows] == [(SCAM, 1, "scam"), (BENIGN, 0, "not_scam")]
     assert rows[0]["url"] == "https://example.com/1" and rows[0]["score"] == 0.97
     assert main(["eval", str(exported), "--json"]) == 0, "exported feedback is valid eval input"
+
+
+def test_rule_catalogue_tolerates_fields_a_newer_server_adds() -> None:
+    from warnlib.client import _rules
+
+    body = {
+        "rules": [
+            {
+                "id": "x.y",
+                "category": "giveaway",
+                "weight": 1.0,
+                "pack": "p",
+                "kind": "signal",
+                "messages": {"zh": "a", "en": "b"},
+                "limits_context": False,
+                "void_with": ["stock_tip"],
+                "added_in_2027": True,
+            }
+        ]
+    }
+    (rule,) = _rules(body)
+    assert rule.id == "x.y" and rule.void_with == ("stock_tip",)
