@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from warnlib.evaluate import roc_auc  # noqa: E402
 from warnlib.training import calibrate, known_sources, licence_of, source_weights  # noqa: E402
+from warnlib.types import RULES_ONLY_CUTS  # noqa: E402
 
 HOLDOUT = {"zh-holdout", "v2-holdout", "janitr-en-valid"}
 LARGE = 1000  # sets at least this big are tested in folds, not left out whole
@@ -167,7 +168,10 @@ def main() -> int:
     with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(features, logits, rows)) as pool:
         for result in pool.map(_run_fold, *zip(*jobs, strict=True)):
             scores.update(result)
-    medium = Thresholds().medium
+    # Each contender at its own cut: the published one for rules + model, the rules' hand-set one
+    # for the rules alone, 0.5 (its probability) for the baseline.
+    cuts = (RULES_ONLY_CUTS["medium"], Thresholds().medium, 0.5)
+    medium = cuts[1]
     rules_p = [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) for z in logits]
 
     def metrics(idx: list[int], kind: int) -> tuple[str, str, str]:
@@ -186,11 +190,15 @@ def main() -> int:
             auc = roc_auc([score(i) for i in pool], [rows[i].label for i in pool]) if other else None
         pos = [i for i in idx if rows[i].label == 1]
         neg = [i for i in idx if rows[i].label == 0]
-        recall = f"{sum(score(i) >= medium for i in pos) / len(pos):.3f}" if pos else "  -  "
-        fpr = f"{sum(score(i) >= medium for i in neg) / len(neg):.4f}" if neg else "  -   "
+        cut = cuts[kind]
+        recall = f"{sum(score(i) >= cut for i in pos) / len(pos):.3f}" if pos else "  -  "
+        fpr = f"{sum(score(i) >= cut for i in neg) / len(neg):.4f}" if neg else "  -   "
         return (f"{auc:.4f}" if auc is not None else "  -   "), recall, fpr
 
-    print(f"{len(rows)} posts in {len(sets)} sets; {len(jobs)} train/test splits; flagged = score >= {medium}")
+    print(
+        f"{len(rows)} posts in {len(sets)} sets; {len(jobs)} train/test splits; flagged = medium or higher "
+        f"(rules {cuts[0]}, rules+model {medium}, baseline {cuts[2]})"
+    )
     head = f"{'set':<24} {'posts':>6} {'scam':>5}  " + "  ".join(
         f"{name:^26}" for name in ("rules", "rules+model", "TF-IDF+LR baseline")
     )
