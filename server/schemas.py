@@ -21,6 +21,15 @@ MAX_ID_CHARS = 200
 MAX_URL_CHARS = 2048
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: not 0, 1, 0.0 or "true" (which equal booleans in Python sets)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if type(value) is not bool:
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class _Strict(Schema):
     class Meta:
         ordered = True
@@ -170,10 +179,8 @@ def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
     class ScoreRequestSchema(_Strict):
         text = fields.String(**text_field)
         locale = fields.String(**locale_field)
-        explain = fields.Boolean(
+        explain = StrictBoolean(
             load_default=False,
-            truthy={True},
-            falsy={False},
             metadata={"description": "add `decision`: every term of the score's log-odds"},
         )
 

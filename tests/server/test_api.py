@@ -331,3 +331,16 @@ def test_feedback_write_failure_is_a_503_not_a_silent_loss(make_app: Callable[..
     response = client.post("/v1/feedback", json={"text": "x", "verdict": "scam"})
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "feedback_unavailable"
+
+
+@pytest.mark.parametrize("value", [0, 1, 0.0, "true", None])
+def test_explain_must_be_a_json_boolean(client, value) -> None:
+    response = client.post("/v1/score", json={"text": "稳赚不赔", "explain": value})
+    assert response.status_code == 422
+    assert "explain" in response.get_json()["error"]["fields"]
+
+
+def test_explain_returns_the_decision_terms(client) -> None:
+    body = client.post("/v1/score", json={"text": "跟着老师做合约，加薇：coin888", "explain": True}).get_json()
+    assert body["decision"][0]["term"] == "bias"
+    assert "decision" not in client.post("/v1/score", json={"text": "跟着老师做合约"}).get_json()
