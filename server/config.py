@@ -31,6 +31,12 @@ class ConfigError(ValueError):
     """A setting is missing, mistyped or out of range; the message names it and its source."""
 
 
+def _published() -> Any:
+    from warnlib.scorer import Thresholds
+
+    return Thresholds()
+
+
 def default_feedback_db() -> str:
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(data_home) / "warnlib" / "feedback.sqlite3")
@@ -42,9 +48,9 @@ class ServerConfig:
 
     host: str = "127.0.0.1"
     port: int = 8765
-    # Scoring
-    high_threshold: float = 0.8
-    medium_threshold: float = 0.5
+    # Scoring: by default the published cuts of the shipped model (warnlib/data/thresholds.toml)
+    high_threshold: float = field(default_factory=lambda: _published().high)
+    medium_threshold: float = field(default_factory=lambda: _published().medium)
     rules: tuple[str, ...] = ()  # extra rule pack files or folders
     allow_list: str | None = None  # file with one allowed phrase per line
     # Limits

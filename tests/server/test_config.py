@@ -122,3 +122,12 @@ def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
         process.terminate()
         logs, _ = process.communicate(timeout=30)
     assert "POST /v1/score" in logs and "薇信" not in logs, "access log has the request line, not the text"
+
+
+def test_thresholds_default_to_the_published_cuts() -> None:
+    from warnlib_server import ServerConfig
+
+    import warnlib
+
+    config = ServerConfig.load(env={})
+    assert (config.high_threshold, config.medium_threshold) == (warnlib.Thresholds().high, warnlib.Thresholds().medium)
