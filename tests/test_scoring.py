@@ -142,7 +142,7 @@ def test_detect_language() -> None:
 
 
 def test_model_hook_adds_its_logit() -> None:
-    from warnlib.model import Calibration, Term
+    from warnlib.model import Calibration, FeatureContribution
 
     class Always:
         version = "test-1"
@@ -152,8 +152,8 @@ def test_model_hook_adds_its_logit() -> None:
         def logit(self, features: object) -> float:
             return 10.0
 
-        def terms(self, features: object, *, limit: int | None = None) -> list[Term]:
-            return [Term("g:天气", 10.0)]
+        def terms(self, features: object, *, limit: int | None = None) -> list[FeatureContribution]:
+            return [FeatureContribution("g:天气", 10.0)]
 
     scorer = warnlib.Scorer(model=Always())
     assessment = scorer.score("今天天气不错")

@@ -89,17 +89,6 @@ def _token(word: str) -> str:
     return word
 
 
-def _token(word: str) -> str:
-    """A word as the model sees it: a link is "url", an @handle "@", a number "0" (keeping k, x or %)."""
-    if word.startswith(("http", "www.")) and ("://" in word or word.startswith("www.")):
-        return "url"
-    if word.startswith("@"):
-        return "@"
-    if word[0].isdigit():
-        return "0" + word[-1] if word[-1] in "kx%" else "0"
-    return word
-
-
 def model_input(
     ngrams: frozenset[str],
     normalized_text: str,
@@ -132,7 +121,7 @@ class Calibration:
 
 
 @dataclass(frozen=True)
-class Term:
+class FeatureContribution:
     """One feature's push on the model's log-odds (positive: towards scam)."""
 
     feature: str
@@ -190,7 +179,7 @@ class LinearTextModel:
                 total += table[key]
         return self.intercept + total * self._scale(features) + self.rules_coef * features.rules_logit
 
-    def terms(self, features: ModelInput, *, limit: int | None = None) -> list[Term]:
+    def terms(self, features: ModelInput, *, limit: int | None = None) -> list[FeatureContribution]:
         """The n-grams and words that pushed the log-odds up most, strongest first (the top `limit`)."""
         candidates: list[tuple[float, str]] = []
         for (kind, table, vocabulary), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
@@ -198,7 +187,7 @@ class LinearTextModel:
                 candidates.extend((w, f"{kind}:{key}") for key in vocabulary & values if (w := table[key]) > 0)
         scale = self._scale(features)
         top = heapq.nlargest(limit, candidates) if limit is not None else sorted(candidates, reverse=True)
-        return [Term(feature, w * scale) for w, feature in top]
+        return [FeatureContribution(feature, w * scale) for w, feature in top]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -12,8 +12,15 @@ from warnlib import __version__
 from warnlib._prefilter import PrefilterIndex, fold_text, text_features
 from warnlib.combine import CombineConfig, Combined, Term, combine, sigmoid
 from warnlib.extractors import EXTRACTORS, Extractor
-from warnlib.model import MIN_EVIDENCE_CHARS, Calibration, ModelInput, load_model, load_operating_points, model_input
-from warnlib.model import Term as ModelTerm
+from warnlib.model import (
+    MIN_EVIDENCE_CHARS,
+    Calibration,
+    FeatureContribution,
+    ModelInput,
+    load_model,
+    load_operating_points,
+    model_input,
+)
 from warnlib.normalize import NormalizedText, normalize
 from warnlib.rules import (
     BUILTIN_PACKS,
@@ -63,7 +70,7 @@ class TextModel(Protocol):
         """Log-odds that the post is a scam solicitation."""
         ...
 
-    def terms(self, features: ModelInput, *, limit: int | None = None) -> list[ModelTerm]:
+    def terms(self, features: ModelInput, *, limit: int | None = None) -> list[FeatureContribution]:
         """Each feature's contribution to `logit`, strongest push towards scam first."""
         ...
 
