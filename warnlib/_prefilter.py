@@ -184,7 +184,11 @@ def fold_text(text: str) -> str:
 
 def text_features(text: str) -> TextFeatures:
     """The (folded) substrings of 1 to PREFIX_LENGTH characters of `text`, for `Prefilter.may_match`."""
-    folded = fold_text(text)
+    return folded_features(fold_text(text))
+
+
+def folded_features(folded: str) -> TextFeatures:
+    """`text_features` of a text already passed through `fold_text`."""
     # One set comprehension per length runs faster than one generator over both loops.
     out = set(folded)
     for n in range(2, PREFIX_LENGTH + 1):

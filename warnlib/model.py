@@ -181,13 +181,14 @@ class LinearTextModel:
 
     def terms(self, features: ModelInput, *, limit: int | None = None) -> list[FeatureContribution]:
         """The n-grams and words that pushed the log-odds up most, strongest first (the top `limit`)."""
-        candidates: list[tuple[float, str]] = []
+        candidates: list[tuple[float, str, str]] = []
         for (kind, table, vocabulary), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
-            if kind:
-                candidates.extend((w, f"{kind}:{key}") for key in vocabulary & values if (w := table[key]) > 0)
+            if kind:  # n-grams and words stand for text; detector ids do not
+                get = table.__getitem__
+                candidates.extend((w, kind, key) for key in vocabulary & values if (w := get(key)) > 0)
         scale = self._scale(features)
         top = heapq.nlargest(limit, candidates) if limit is not None else sorted(candidates, reverse=True)
-        return [FeatureContribution(feature, w * scale) for w, feature in top]
+        return [FeatureContribution(f"{kind}:{key}", w * scale) for w, kind, key in top]
 
     def to_json(self) -> dict[str, Any]:
         return {

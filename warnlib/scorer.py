@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from warnlib import __version__
-from warnlib._prefilter import PrefilterIndex, fold_text, text_features
+from warnlib._prefilter import PrefilterIndex, fold_text, folded_features
 from warnlib.combine import CombineConfig, Combined, Term, combine, sigmoid
 from warnlib.extractors import EXTRACTORS, Extractor
 from warnlib.model import (
@@ -137,6 +137,7 @@ class Analysis:
     """Everything the scorer found in a post before the model weighs in (see `Scorer.analyze`)."""
 
     norm: NormalizedText
+    folded: str  # norm.text with digits as "0" and spaces as " " (same positions)
     ngrams: frozenset[str]
     signals: list[Signal]
     context: list[ContextSignal]
@@ -250,7 +251,8 @@ class Scorer:
         """
         self._check_input(text, locale)
         norm = normalize(text)
-        ngrams = text_features(norm.text)
+        folded = fold_text(norm.text)
+        ngrams = folded_features(folded)
         allowed = self._allowed_spans(norm.text)
         found = self._detect(norm.text, ngrams, allowed)
         narrated = self._narrated_regions(norm.text)
@@ -270,7 +272,7 @@ class Scorer:
             [*(c.rule for c in context), *structure],
             rules.logit,
         )
-        return Analysis(norm, ngrams, signals, context, addressed, in_narration, rules, features)
+        return Analysis(norm, folded, ngrams, signals, context, addressed, in_narration, rules, features)
 
     def score_many(self, texts: Iterable[str], *, locale: Locale = "zh") -> list[Assessment]:
         """Assess many posts with the same settings, in order."""
@@ -381,7 +383,7 @@ class Scorer:
     def _model_evidence(self, analysis: Analysis, view: ModelView) -> ModelView:
         """The n-grams that pushed the model towards scam most, as spans of the original text."""
         assert self.model is not None
-        folded = fold_text(analysis.norm.text)
+        folded = analysis.folded
         scale = self.model.calibration.model_weight
         kept: list[ModelEvidence] = []
         for term in self.model.terms(analysis.model_input, limit=8 * MODEL_EVIDENCE_TERMS):
