@@ -36,8 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from warnlib.combine import sigmoid  # noqa: E402
 from warnlib.evaluate import roc_auc  # noqa: E402
-from warnlib.training import calibrate, known_sources, licence_of, source_weights  # noqa: E402
+from warnlib.training import DEFAULT_C, calibrate, known_sources, licence_of, source_weights  # noqa: E402
 from warnlib.types import RULES_ONLY_CUTS  # noqa: E402
 
 HOLDOUT = {"zh-holdout", "v2-holdout", "janitr-en-valid"}
@@ -110,8 +111,6 @@ def _init(features: list[list[str]], logits: list[float], rows: list[Row]) -> No
 
 def _run_fold(train_idx: list[int], test_idx: list[int]) -> dict[int, tuple[float, float]]:
     """Scores (rules+model, baseline) of the test rows, from models fitted on the train rows."""
-    import math
-
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -122,9 +121,9 @@ def _run_fold(train_idx: list[int], test_idx: list[int]) -> dict[int, tuple[floa
     y_train = [rows[i].label for i in train_idx]
     w_train = source_weights([rows[i].set for i in train_idx], y_train, [rows[i].max_weight for i in train_idx])
     groups = [rows[i].fold for i in train_idx]
-    calibration, _ = calibrate(f_train, [logits[i] for i in train_idx], y_train, w_train, groups, folds=3, c=16.0)
+    calibration, _ = calibrate(f_train, [logits[i] for i in train_idx], y_train, w_train, groups, folds=3, c=DEFAULT_C)
     r_train = [logits[i] for i in train_idx]
-    vectorizer, classifier = _fit(f_train, r_train, y_train, w_train, min_df=2, c=16.0)
+    vectorizer, classifier = _fit(f_train, r_train, y_train, w_train, min_df=2, c=DEFAULT_C)
     model_logits = _decision(vectorizer, classifier, [features[i] for i in test_idx], [logits[i] for i in test_idx])
 
     baseline_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
@@ -134,8 +133,7 @@ def _run_fold(train_idx: list[int], test_idx: list[int]) -> dict[int, tuple[floa
 
     out = {}
     for i, m, b in zip(test_idx, model_logits, baseline_p, strict=True):
-        z = calibration.rules_weight * logits[i] + calibration.model_weight * float(m) + calibration.bias
-        out[i] = (1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), float(b))
+        out[i] = (sigmoid(calibration.logit(logits[i], float(m))), float(b))
     return out
 
 
@@ -144,8 +142,6 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-
-    import math
 
     from warnlib.scorer import Thresholds
 
@@ -172,7 +168,7 @@ def main() -> int:
     # for the rules alone, 0.5 (its probability) for the baseline.
     cuts = (RULES_ONLY_CUTS["medium"], Thresholds().medium, 0.5)
     medium = cuts[1]
-    rules_p = [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) for z in logits]
+    rules_p = [sigmoid(z) for z in logits]
 
     def metrics(idx: list[int], kind: int) -> tuple[str, str, str]:
         def score(i: int) -> float:

@@ -264,6 +264,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from warnlib.training import DEFAULT_C  # no scikit-learn at import: only its settings
+
     parser = argparse.ArgumentParser(prog="warnlib", description="Warn before investment scams in posts.")
     parser.add_argument("--version", action="version", version=f"warnlib {__version__}")
     common = argparse.ArgumentParser(add_help=False)
@@ -307,7 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--card", help="also write a readable manifest (what it was trained on) here")
     tr.add_argument("--model-version", default=time.strftime("%Y.%m.%d"), help="version to stamp on the model")
     tr.add_argument("--folds", type=int, default=5, help="folds for out-of-fold calibration (default 5)")
-    tr.add_argument("--C", type=float, default=16.0, help="inverse regularization strength (default 16)")
+    tr.add_argument(
+        "--C", type=float, default=DEFAULT_C, help=f"inverse regularization strength (default {DEFAULT_C:g})"
+    )
     tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     tr.set_defaults(func=cmd_train)
 

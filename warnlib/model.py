@@ -43,8 +43,6 @@ from typing import Any
 
 MODEL_FORMAT = 2
 BUILTIN_MODEL = "model.json.gz"
-# Terms shorter than this are too generic to show a reader as evidence (a lone 的 or "a").
-MIN_EVIDENCE_CHARS = 2
 # A link is one token ("url"): its letters (https, www, com) say nothing about the post.
 _WORD = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|@[a-z0-9_.]{2,30}|[a-z][a-z0-9']{1,24}|\d[\d,.]{0,12}[kx%]?")
 
@@ -119,6 +117,10 @@ class Calibration:
     model_weight: float = 1.0
     bias: float = 0.0
 
+    def logit(self, rules_logit: float, model_logit: float) -> float:
+        """The calibrated log-odds of a post (its score is this through a sigmoid)."""
+        return self.rules_weight * rules_logit + self.model_weight * model_logit + self.bias
+
 
 @dataclass(frozen=True)
 class FeatureContribution:
@@ -149,8 +151,9 @@ class LinearTextModel:
     manifest: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        # Split by kind once, so scoring intersects a post's n-gram set with the vocabulary in C
-        # (`dict.keys() & frozenset`) instead of building a prefixed string per n-gram.
+        # Split by kind once, so scoring intersects a post's n-gram set with the vocabulary
+        # instead of building a prefixed string per n-gram. Set & set walks the smaller side in
+        # C (a dict's keys view would be copied whole first), hence a frozenset beside each table.
         by_kind: dict[str, dict[str, float]] = {"g": {}, "w": {}, "": {}}
         for feature, entry in self.weights.items():
             kind, _, value = feature.partition(":")
@@ -158,8 +161,6 @@ class LinearTextModel:
                 by_kind[kind][value] = entry
             else:
                 by_kind[""][feature] = entry
-        object.__setattr__(self, "_by_kind", by_kind)
-        # Set & set walks the smaller side in C; a dict's keys view would be copied whole first.
         object.__setattr__(self, "_tables", tuple((kind, table, frozenset(table)) for kind, table in by_kind.items()))
 
     @staticmethod

@@ -13,7 +13,6 @@ from warnlib._prefilter import PrefilterIndex, fold_text, folded_features
 from warnlib.combine import CombineConfig, Combined, Term, combine, sigmoid
 from warnlib.extractors import EXTRACTORS, Extractor
 from warnlib.model import (
-    MIN_EVIDENCE_CHARS,
     Calibration,
     FeatureContribution,
     ModelInput,
@@ -49,6 +48,8 @@ MAX_SPANS_PER_SIGNAL = 8
 # How many n-grams of the model's to show as evidence, and how many places each.
 MODEL_EVIDENCE_TERMS = 5
 MODEL_EVIDENCE_SPANS = 3
+# N-grams shorter than this are too generic to show a reader as evidence (a lone 的 or "a").
+MIN_EVIDENCE_CHARS = 2
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]|$")
@@ -138,7 +139,6 @@ class Analysis:
 
     norm: NormalizedText
     folded: str  # norm.text with digits as "0" and spaces as " " (same positions)
-    ngrams: frozenset[str]
     signals: list[Signal]
     context: list[ContextSignal]
     # A signal that reaches the reader (not quoted, not narrated) and may not be warned away.
@@ -272,7 +272,7 @@ class Scorer:
             [*(c.rule for c in context), *structure],
             rules.logit,
         )
-        return Analysis(norm, folded, ngrams, signals, context, addressed, in_narration, rules, features)
+        return Analysis(norm, folded, signals, context, addressed, in_narration, rules, features)
 
     def score_many(self, texts: Iterable[str], *, locale: Locale = "zh") -> list[Assessment]:
         """Assess many posts with the same settings, in order."""
@@ -316,32 +316,29 @@ class Scorer:
         narration as a whole: every signal in it is discounted so.
         """
         text = norm.original
-        fired = {rule.category for rule, _ in found if not rule.is_context}
+        cues_found = [(rule, spans) for rule, spans in found if rule.is_context]
+        signals_found = [(rule, spans) for rule, spans in found if not rule.is_context]
+        fired = {rule.category for rule, _ in signals_found}
         context: list[ContextSignal] = []
-        for rule, spans in found:
-            if rule.is_context:
-                # A cue void next to what fired (market talk beside a stock tip) is listed at weight 0.
-                weight = 0.0 if fired.intersection(rule.void_with) else rule.weight
-                original = self._to_original(norm, spans)
-                context.append(
-                    ContextSignal(rule.id, rule.message(locale), original, [text[s:e] for s, e in original], weight)
-                )
-        signals: list[Signal] = []
+        for rule, spans in cues_found:
+            # A cue void next to what fired (market talk beside a stock tip) is listed at weight 0.
+            weight = 0.0 if fired.intersection(rule.void_with) else rule.weight
+            original = self._to_original(norm, spans)
+            context.append(
+                ContextSignal(rule.id, rule.message(locale), original, [text[s:e] for s, e in original], weight)
+            )
         # Who speaks to whom: a limiting signal outside narrated text addresses the reader.
-        inside = {
-            id(rule): bool(context and narrated and all(_inside(span, narrated) for span in spans))
-            for rule, spans in found
-            if not rule.is_context
-        }
-        addressed = any(rule.limits_context and not inside[id(rule)] for rule, _ in found if not rule.is_context)
+        inside = [
+            bool(context and narrated and all(_inside(span, narrated) for span in spans)) for _, spans in signals_found
+        ]
+        addressed = any(rule.limits_context and not i for (rule, _), i in zip(signals_found, inside, strict=True))
         cues = sum(c.weight for c in context)
         whole_post = not addressed and cues >= self.narration.narrating_post_min_cues
+        signals: list[Signal] = []
         in_narration = False
-        for rule, spans in found:
-            if rule.is_context:
-                continue
+        for (rule, spans), is_inside in zip(signals_found, inside, strict=True):
             weight = rule.weight
-            if whole_post or inside[id(rule)]:
+            if whole_post or is_inside:
                 weight = round(weight * self.narration.weight_factor, 3)
                 in_narration = True
             original = self._to_original(norm, spans)
@@ -361,8 +358,9 @@ class Scorer:
         contribution = cal.model_weight * model_logit
         # The rules' log-odds reach the score twice: directly (rules_weight) and inside the model
         # (rules_coef); the terms say so, so that the whole sum reads back.
-        through_model = cal.model_weight * getattr(self.model, "rules_coef", 0.0) * rules_logit
-        scale = cal.rules_weight + cal.model_weight * getattr(self.model, "rules_coef", 0.0)
+        rules_coef = getattr(self.model, "rules_coef", 0.0)
+        through_model = cal.model_weight * rules_coef * rules_logit
+        scale = cal.rules_weight + cal.model_weight * rules_coef
         terms.append(
             Term(
                 "calibration:rules",
@@ -376,7 +374,7 @@ class Scorer:
             )
         )
         terms.append(Term("calibration:bias", cal.bias, "fitted on held-out folds"))
-        logit = cal.rules_weight * rules_logit + contribution + cal.bias
+        logit = cal.logit(rules_logit, model_logit)
         view = ModelView(self.model.version, round(model_logit, 4), round(contribution - through_model, 4))
         return logit, terms, view
 

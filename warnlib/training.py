@@ -22,10 +22,10 @@ What happens, in order:
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from warnlib._toml import load_toml_text
+from warnlib.combine import sigmoid
 from warnlib.model import Calibration, LinearTextModel, feature_scale
 from warnlib.types import RULES_ONLY_CUTS
 
@@ -47,6 +48,7 @@ RULES_COLUMN_SCALE = 10.0
 # Features whose weight is smaller than this are left out of the shipped file: each adds at most
 # PRUNE_BELOW / sqrt(features of the post) to a log-odds, and a smaller table is faster to probe.
 PRUNE_BELOW = 0.05
+DEFAULT_C = 16.0  # the logistic regression's inverse regularization strength
 
 
 class TrainingError(ValueError):
@@ -224,8 +226,10 @@ def _to_model(vectorizer: Any, classifier: Any, *, version: str, min_weight: flo
     )
 
 
-def operating_points(scores: Sequence[float], labels: Sequence[int], cuts: dict[str, float]) -> dict[str, dict]:
-    """Precision, recall and false-positive rate of "at least this level", for each level's cut."""
+def operating_points(
+    scores: Sequence[float], labels: Sequence[int], sources: Sequence[str], cuts: dict[str, float]
+) -> dict[str, dict]:
+    """Precision, recall and false-positive rate (overall and per benign set) of each level's cut."""
     positives = sum(labels)
     negatives = len(labels) - positives
     out = {}
@@ -237,12 +241,9 @@ def operating_points(scores: Sequence[float], labels: Sequence[int], cuts: dict[
             "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
             "recall": round(tp / positives, 4) if positives else 0.0,
             "false_positive_rate": round(fp / negatives, 5) if negatives else 0.0,
+            "macro_false_positive_rate": round(macro_false_positive_rate(scores, labels, sources, cut), 5),
         }
     return out
-
-
-def _sigmoid(logit: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
 def calibrate(
@@ -254,7 +255,7 @@ def calibrate(
     *,
     folds: int = 5,
     min_df: int = 2,
-    c: float = 16.0,
+    c: float = DEFAULT_C,
 ) -> tuple[Calibration, list[float]]:
     """Out-of-fold model log-odds (folds grouped), and the calibration fitted on them."""
     numpy, _, lr_cls, group_kfold_cls = _sklearn()
@@ -338,7 +339,7 @@ def train(
     cuts: dict[str, float] | None = None,
     allow_unlisted: bool = False,
     min_df: int = 2,
-    c: float = 16.0,
+    c: float = DEFAULT_C,
     progress: Any = None,
 ) -> TrainResult:
     """Train, calibrate and measure a model on labeled JSONL files (see the module docstring)."""
@@ -355,47 +356,32 @@ def train(
         features.append(list(analysis.model_input.features()))
         rules_logits.append(analysis.rules.logit)
     labels = [e.label for e in examples]
-    weights = source_weights([e.source for e in examples], labels, [e.max_weight for e in examples])
+    sources = [e.source for e in examples]
+    weights = source_weights(sources, labels, [e.max_weight for e in examples])
     groups = [e.group for e in examples]
 
     calibration, oof = calibrate(features, rules_logits, labels, weights, groups, folds=folds, min_df=min_df, c=c)
-    oof_scores = [
-        _sigmoid(calibration.rules_weight * r + calibration.model_weight * m + calibration.bias)
-        for r, m in zip(rules_logits, oof, strict=True)
-    ]
+    oof_scores = [sigmoid(calibration.logit(r, m)) for r, m in zip(rules_logits, oof, strict=True)]
 
     vectorizer, classifier = _fit(features, rules_logits, labels, weights, min_df=min_df, c=c)
-    model = _to_model(vectorizer, classifier, version=version, min_weight=PRUNE_BELOW)
-    sources = [e.source for e in examples]
     cuts = cuts or choose_cuts(oof_scores, labels, sources)
-    points = operating_points(oof_scores, labels, cuts)
-    for level, point in points.items():
-        point["macro_false_positive_rate"] = round(
-            macro_false_positive_rate(oof_scores, labels, sources, cuts[level]), 5
-        )
-    rules_version = scorer.version["rules"]
-    model = LinearTextModel(
-        version=model.version,
-        intercept=model.intercept,
-        weights=model.weights,
-        rules_coef=model.rules_coef,
+    points = operating_points(oof_scores, labels, sources, cuts)
+    fitted = _to_model(vectorizer, classifier, version=version, min_weight=PRUNE_BELOW)
+    model = dataclasses.replace(
+        fitted,
         calibration=calibration,
-        rules_version=rules_version,
+        rules_version=scorer.version["rules"],
         manifest={
             "trained_on": manifest,
             "rows": len(examples),
-            "features": len(model.weights),
+            "features": len(fitted.weights),
             "folds": folds,
             "min_df": min_df,
             "C": c,
             "source_weight_cap": SOURCE_WEIGHT_CAP,
         },
     )
-    rules_scores = [_sigmoid(r) for r in rules_logits]
-    rules_points = operating_points(rules_scores, labels, RULES_ONLY_CUTS)
-    for level, point in rules_points.items():
-        macro = macro_false_positive_rate(rules_scores, labels, sources, RULES_ONLY_CUTS[level])
-        point["macro_false_positive_rate"] = round(macro, 5)
+    rules_points = operating_points([sigmoid(r) for r in rules_logits], labels, sources, RULES_ONLY_CUTS)
     return TrainResult(model, oof_scores, labels, sources, points, rules_points)
 
 
