@@ -26,6 +26,7 @@ match whole words only.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -156,6 +157,11 @@ def _str_tuple(value: Any, what: str, rule_id: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _is_number(value: Any) -> bool:
+    """An int or float from TOML (TOML booleans are ints to Python, so they are refused here)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _categories(value: Any, rule_id: str, source: str) -> tuple[str, ...]:
     names = _str_tuple(value, "void_with", rule_id)
     unknown = [n for n in names if n not in CATEGORIES]
@@ -172,7 +178,7 @@ def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
     if category not in _VALID_CATEGORIES:
         raise RuleError(f"{source}: rule {rule_id}: unknown category {category!r}")
     weight = raw.get("weight")
-    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0 < weight <= 10:
+    if not _is_number(weight) or not 0 < weight <= 10:
         raise RuleError(f"{source}: rule {rule_id}: weight must be a number in (0, 10]")
     messages = raw.get("messages")
     if not isinstance(messages, dict) or not {"zh", "en"} <= messages.keys():
@@ -253,7 +259,7 @@ def parse_narration(text: str, *, source: str = "<string>") -> Narration:
     except TOMLDecodeError as exc:
         raise RuleError(f"{source}: not valid TOML: {exc}") from exc
     factor = table.get("weight_factor", 1.0)
-    if not isinstance(factor, (int, float)) or isinstance(factor, bool) or not 0 <= factor <= 1:
+    if not _is_number(factor) or not 0 <= factor <= 1:
         raise RuleError(f"{source}: [narration] weight_factor must be a number in [0, 1]")
 
     def compiled(key: str) -> tuple[re.Pattern[str], ...]:
@@ -270,7 +276,7 @@ def parse_narration(text: str, *, source: str = "<string>") -> Narration:
         return tuple(out)
 
     min_cues = table.get("narrating_post_min_cues", float("inf"))
-    if not isinstance(min_cues, (int, float)) or isinstance(min_cues, bool) or min_cues <= 0:
+    if not _is_number(min_cues) or min_cues <= 0:
         raise RuleError(f"{source}: [narration] narrating_post_min_cues must be a positive number")
     return Narration(
         float(factor),
@@ -282,13 +288,17 @@ def parse_narration(text: str, *, source: str = "<string>") -> Narration:
 
 
 def load_builtin_narration() -> Narration:
-    text = resources.files(__name__).joinpath("context.toml").read_text(encoding="utf-8")
-    return parse_narration(text, source="warnlib/rules/context.toml")
+    return parse_narration(_builtin_text("context"), source="warnlib/rules/context.toml")
+
+
+@functools.cache
+def _builtin_text(name: str) -> str:
+    # context.toml feeds both its pack and its [narration] table: read each shipped file once.
+    return resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
 
 
 def load_builtin(name: str, *, require_matchers: bool = True) -> RulePack:
-    text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    return parse_pack(text, source=f"warnlib/rules/{name}.toml", require_matchers=require_matchers)
+    return parse_pack(_builtin_text(name), source=f"warnlib/rules/{name}.toml", require_matchers=require_matchers)
 
 
 def load_allow_list(path: str | Path) -> list[str]:
