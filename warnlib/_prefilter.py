@@ -1,28 +1,33 @@
 """Skip rules that cannot match a post, before running their regex.
 
-Most rules fire on few posts, yet a regex scan costs time on every post (and ~20 ms per rule on
-100,000 characters). From a rule's parsed regex we derive the strings of up to three characters
-that any match must begin with; a post whose substrings include none of them cannot match, so
-the scan is skipped. Where a pattern can begin with anything (`.`, `[^x]`, `\\w`)
-or the set would be huge, there is no prefilter and the rule always runs: the prefilter may only
-ever say "cannot match" when that is certain.
+Most rules fire on few posts, yet a regex scan costs time on every post. From a rule's parsed
+regex we derive its *needles*: strings such that every match contains at least one of them
+(`加\\s?微信` needs "加微信" or "加 微信"; `跟(着|对)老师` needs "跟着老师" or "跟对老师"). One
+Aho-Corasick pass over a post finds which needles it holds, so only the rules that could match
+run their regex; the cost follows the text, not the number of rules. Where a pattern requires no
+fixed string (`.`, `[^x]`, `\\w+`, `(?:x)?`), or the choice would be huge, there is no
+prefilter and the rule always runs: the prefilter may only ever say "cannot match" when that is
+certain.
 
 To keep the sets small, both sides see every decimal digit as "0" and every space as " ":
 `\\d\\s` is then one string, not thousands. Folding both sides the same way keeps the check sound.
+
+The automaton is pyahocorasick's (C, one pass for all needles); without it the index falls back
+to one substring test per needle, slower but identical.
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any
 
-PREFIX_LENGTH = 3
-# Pads a prefix after which anything may follow, so an enclosing sequence does not extend it
-# as if the match ended there (`(?:a|b[^x]{1,8})c` must keep "b", never "bc"); cut off at the end.
-_OPEN = "\U0010ffff"
-_MAX_PREFIXES = 20_000  # beyond this the check costs more than it saves
+# Exact sets (every string a piece of pattern can match) larger than this are not listed.
+_MAX_EXACT = 256
+# Needles longer than this add little selectivity and only cost automaton size.
+_MAX_NEEDLE = 6
 _MAX_CLASS_SIZE = 512
 
 
@@ -87,76 +92,140 @@ def _class_chars(items: Any) -> set[str]:
     return chars
 
 
-def _join(heads: set[str], tails_of: Any, k: int) -> set[str]:
-    """Extend every head shorter than k with what may follow it."""
-    out = {h for h in heads if len(h) >= k}
-    tails: dict[int, set[str]] = {}
-    for head in heads:
-        if len(head) < k:
-            need = k - len(head)
-            if need not in tails:
-                try:
-                    tails[need] = tails_of(need)
-                except _Unbounded:
-                    # Anything may follow: keep the shorter head, which is still a sound
-                    # (weaker) requirement: the text must contain it. Padded, so no enclosing
-                    # sequence appends to it.
-                    tails[need] = {_OPEN * need}
-            out |= {head + tail for tail in tails[need]}
-    if len(out) > _MAX_PREFIXES:
-        raise _Unbounded
-    return out
+def _product(left: set[str], right: set[str]) -> set[str] | None:
+    if len(left) * len(right) > _MAX_EXACT:
+        return None
+    return {a + b for a in left for b in right}
 
 
-def _sequence(items: list[Any], k: int) -> set[str]:
-    """Prefixes (at most k characters) of everything the sequence can match.
-
-    A string shorter than k means the match may end there, or that anything may follow it.
-    """
-    if not items:
-        return {""}
-    first, rest = items[0], items[1:]
-    return _join(_item(first, k), lambda n: _sequence(rest, n), k)
-
-
-def _item(item: tuple[Any, Any], k: int) -> set[str]:
+def _exact(item: tuple[Any, Any]) -> set[str] | None:
+    """Every (folded) string `item` can match, or None when that is infinite or too many."""
     c = _sre_constants()
 
     op, arg = item
-    if op is c.LITERAL:
-        return {_fold(chr(arg))}
-    if op is c.IN:
-        return _class_chars(arg)
+    try:
+        if op is c.LITERAL:
+            return {_fold(chr(arg))}
+        if op is c.IN:
+            chars = _class_chars(arg)
+            return chars if len(chars) <= _MAX_EXACT else None
+    except _Unbounded:
+        return None
     if op is c.SUBPATTERN:
-        return _sequence(list(arg[-1]), k)
+        return _exact_sequence(list(arg[-1]))
     if op is c.BRANCH:
         out: set[str] = set()
         for branch in arg[1]:
-            out |= _sequence(list(branch), k)
+            strings = _exact_sequence(list(branch))
+            if strings is None or len(out | strings) > _MAX_EXACT:
+                return None
+            out |= strings
         return out
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):  # possessive: 3.11+
+    if op in _repeats():
         low, high, body = arg
-        # k copies are enough to know the first k characters: copies are identical, and an
-        # optional copy that matches nothing contributes nothing.
-        copies = k if high is c.MAXREPEAT else min(high, k)
-        mandatory = min(low, copies)
-        seq = [(c.SUBPATTERN, (None, 0, 0, body))] * mandatory
-        seq += [(c.BRANCH, (None, [list(body), []]))] * (copies - mandatory)
-        return _sequence(seq, k)
+        if high is c.MAXREPEAT or high > _MAX_NEEDLE:
+            return None
+        once = _exact_sequence(list(body))
+        if once is None:
+            return None
+        out, power = (set(), {""})
+        for count in range(high + 1):
+            if count >= low:
+                out |= power
+            if count < high:
+                power = _product(power, once)  # type: ignore[assignment]
+                if power is None:
+                    return None
+        return out if len(out) <= _MAX_EXACT else None
     if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-        return {""}  # zero-width: says nothing about the characters consumed
-    raise _Unbounded  # ANY, NOT_LITERAL, GROUPREF, ...
+        return {""}  # zero-width: consumes nothing
+    return None  # ANY, NOT_LITERAL, GROUPREF, ...
+
+
+def _exact_sequence(items: list[Any]) -> set[str] | None:
+    out: set[str] | None = {""}
+    for item in items:
+        strings = _exact(item)
+        if strings is None or out is None:
+            return None
+        out = _product(out, strings)
+    return out
+
+
+def _repeats() -> tuple[Any, ...]:
+    c = _sre_constants()
+    return (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))  # possessive: 3.11+
+
+
+def _cost(needles: set[str]) -> float:
+    """How often a post holds one of `needles`, roughly: short and digit/space-only strings are common."""
+    total = 0.0
+    for needle in needles:
+        common = needle.strip("0 ") == ""
+        total += (8.0 if common else 1.0) / 6.0 ** min(len(needle), _MAX_NEEDLE)
+    return total
+
+
+def _best(options: list[set[str]]) -> set[str] | None:
+    usable = [o for o in options if o and "" not in o]
+    return min(usable, key=_cost) if usable else None
+
+
+def _needles_sequence(items: list[Any]) -> set[str] | None:
+    """Strings one of which every match of the sequence contains, or None when there are none.
+
+    Candidates: each run of consecutive items whose exact sets are known (their product is a
+    substring of every match), and the needles of each item that is not exact; the rarest wins.
+    """
+    exact = [_exact(item) for item in items]
+    options: list[set[str]] = []
+    for start, strings in enumerate(exact):
+        if strings is None:
+            options.append(_needles(items[start]) or set())
+            continue
+        run: set[str] | None = {""}
+        for following in exact[start:]:
+            if following is None:
+                break
+            run = _product(run, following)  # type: ignore[arg-type]
+            if run is None:
+                break
+            options.append(run)
+            if min(map(len, run)) >= _MAX_NEEDLE:
+                break
+    best = _best(options)
+    return {needle[:_MAX_NEEDLE] for needle in best} if best else None
+
+
+def _needles(item: tuple[Any, Any]) -> set[str] | None:
+    c = _sre_constants()
+
+    op, arg = item
+    if op is c.SUBPATTERN:
+        return _needles_sequence(list(arg[-1]))
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in arg[1]:
+            needles = _needles_sequence(list(branch))
+            if needles is None:
+                return None  # one branch requires nothing, so the whole requires nothing
+            out |= needles
+        return out
+    if op in _repeats() and arg[0] >= 1:
+        return _needles_sequence(list(arg[2]))
+    exact = _exact(item)
+    return exact if exact and "" not in exact else None
 
 
 @dataclass(frozen=True)
 class Prefilter:
-    """Strings of one to PREFIX_LENGTH characters; every match of a rule part starts with one."""
+    """Needles (folded strings) one of which every match of a rule part contains."""
 
-    keys: frozenset[str]
+    needles: frozenset[str]
 
-    def may_match(self, features: TextFeatures) -> bool:
-        """False only when no match is possible in a text with these features."""
-        return not features.isdisjoint(self.keys)
+    def may_match(self, folded: str) -> bool:
+        """False only when no match is possible in a text (passed through `fold_text`)."""
+        return any(needle in folded for needle in self.needles)
 
 
 def build_prefilter(pattern: str) -> Prefilter | None:
@@ -164,17 +233,10 @@ def build_prefilter(pattern: str) -> Prefilter | None:
     _parser = _sre_parser()
 
     try:
-        prefixes = _sequence(list(_parser.parse(pattern)), PREFIX_LENGTH)
-    except (_Unbounded, re.error, RecursionError):
+        needles = _needles_sequence(list(_parser.parse(pattern)))
+    except (re.error, RecursionError):
         return None
-    prefixes = {p.split(_OPEN, 1)[0] for p in prefixes}
-    if "" in prefixes:
-        return None  # can match the empty string, or begin with anything
-    return Prefilter(frozenset(prefixes))
-
-
-# Every substring of 1 to PREFIX_LENGTH characters of a (folded) text.
-TextFeatures = frozenset[str]
+    return Prefilter(frozenset(needles)) if needles else None
 
 
 def fold_text(text: str) -> str:
@@ -182,39 +244,48 @@ def fold_text(text: str) -> str:
     return text.translate(_fold_table())
 
 
-def text_features(text: str) -> TextFeatures:
-    """The (folded) substrings of 1 to PREFIX_LENGTH characters of `text`, for `Prefilter.may_match`."""
-    return folded_features(fold_text(text))
-
-
-def folded_features(folded: str) -> TextFeatures:
-    """`text_features` of a text already passed through `fold_text`."""
-    # One set comprehension per length runs faster than one generator over both loops.
-    out = set(folded)
-    for n in range(2, PREFIX_LENGTH + 1):
-        out.update({folded[i : i + n] for i in range(len(folded) - n + 1)})
-    return frozenset(out)
-
-
 class PrefilterIndex:
-    """Which of many prefilters could match a text, found from the text's features.
-
-    Asking every prefilter costs a call per rule part per post; the index looks up only the
-    substrings the text has, so the cost follows the text, not the number of rules.
-    """
+    """Which of many prefilters could match a text, found in one pass over the text."""
 
     def __init__(self, prefilters: list[Prefilter | None]) -> None:
         self._always = frozenset(i for i, prefilter in enumerate(prefilters) if prefilter is None)
-        index: dict[str, list[int]] = {}
+        owners: dict[str, list[int]] = {}
         for i, prefilter in enumerate(prefilters):
             if prefilter is not None:
-                for key in prefilter.keys:
-                    index.setdefault(key, []).append(i)
-        self._index = {key: tuple(ids) for key, ids in index.items()}
+                for needle in prefilter.needles:
+                    owners.setdefault(needle, []).append(i)
+        self._needles = list(owners)
+        self._owners = [tuple(owners[needle]) for needle in self._needles]
+        self._automaton = _automaton(self._needles)
 
-    def candidates(self, features: TextFeatures) -> set[int]:
-        """Positions (in the list given at construction) of the prefilters that may match."""
+    def candidates(self, folded: str) -> set[int]:
+        """Positions (in the list given at construction) of the prefilters that may match `folded`."""
         found = set(self._always)
-        for key in self._index.keys() & features:
-            found.update(self._index[key])
+        owners = self._owners
+        for hit in self._hits(folded):
+            found.update(owners[hit])
         return found
+
+    def _hits(self, folded: str) -> set[int] | list[int]:
+        if self._automaton is not None:
+            return set(map(_VALUE, self._automaton.iter(folded)))
+        return [i for i, needle in enumerate(self._needles) if needle in folded]
+
+
+# The automaton yields (end position, value) pairs; the value is the needle's position.
+_VALUE = operator.itemgetter(1)
+
+
+def _automaton(needles: list[str]) -> Any:
+    """A pyahocorasick automaton whose values are needle positions, or None without the package."""
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - the package is a dependency; kept for odd platforms
+        return None
+    if not needles:
+        return None
+    automaton = ahocorasick.Automaton()
+    for position, needle in enumerate(needles):
+        automaton.add_word(needle, position)
+    automaton.make_automaton()
+    return automaton

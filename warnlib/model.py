@@ -33,6 +33,7 @@ import heapq
 import itertools
 import json
 import math
+import operator
 import re
 import threading
 from collections.abc import Iterable
@@ -87,8 +88,19 @@ def _token(word: str) -> str:
     return word
 
 
+def char_ngrams(folded: str) -> set[str]:
+    """Every substring of one to three characters of `folded` (the normalized text through
+    `fold_text`: digits as "0", spaces as " "). Pairs and triples are built by `map` over
+    shifted copies of the string, which runs in C, several times faster than slicing in a loop."""
+    pairs = list(map(operator.add, folded, folded[1:]))
+    out = set(folded)
+    out.update(pairs)
+    out.update(map(operator.add, pairs, folded[2:]))
+    return out
+
+
 def model_input(
-    ngrams: frozenset[str],
+    folded: str,
     normalized_text: str,
     rules: Iterable[str],
     categories: Iterable[str],
@@ -100,7 +112,12 @@ def model_input(
     words = frozenset([*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))])
     # Chinese (and emoji) n-grams: all but the pure-ASCII ones. filter() calls the C method
     # directly, several times faster than a generator over a post's few hundred n-grams.
-    ngrams = frozenset() if normalized_text.isascii() else ngrams - frozenset(filter(str.isascii, ngrams))
+    if normalized_text.isascii():
+        ngrams: frozenset[str] = frozenset()
+    else:
+        every = char_ngrams(folded)
+        every.difference_update(list(filter(str.isascii, every)))
+        ngrams = frozenset(every)
     detectors = frozenset([*("r:" + r for r in rules), *("c:" + c for c in categories), *("x:" + x for x in cues)])
     return ModelInput(ngrams, words, detectors, rules_logit)
 
@@ -176,8 +193,8 @@ class LinearTextModel:
         """Log-odds that the post is a scam solicitation: intercept + features + rules_coef x rules."""
         total = 0.0
         for (_, table, vocabulary), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
-            for key in vocabulary & values:
-                total += table[key]
+            # fsum: exact, so the result does not depend on the order the sets iterate in.
+            total += math.fsum(map(table.__getitem__, vocabulary & values))
         return self.intercept + total * self._scale(features) + self.rules_coef * features.rules_logit
 
     def terms(self, features: ModelInput, *, limit: int | None = None) -> list[FeatureContribution]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from warnlib import __version__
-from warnlib._prefilter import PrefilterIndex, fold_text, folded_features
+from warnlib._prefilter import PrefilterIndex, fold_text
 from warnlib.combine import CombineConfig, Combined, Term, combine, sigmoid
 from warnlib.extractors import EXTRACTORS, Extractor
 from warnlib.model import (
@@ -252,9 +252,8 @@ class Scorer:
         self._check_input(text, locale)
         norm = normalize(text)
         folded = fold_text(norm.text)
-        ngrams = folded_features(folded)
         allowed = self._allowed_spans(norm.text)
-        found = self._detect(norm.text, ngrams, allowed)
+        found = self._detect(norm.text, folded, allowed)
         narrated = self._narrated_regions(norm.text)
         signals, context, addressed, in_narration = self._weigh(found, narrated, norm, locale)
         rules = combine(
@@ -265,7 +264,7 @@ class Scorer:
         )
         structure = [*(("addressed",) if addressed else ()), *(("narrated",) if in_narration else ())]
         features = model_input(
-            ngrams,
+            folded,
             norm.text,
             (s.rule for s in signals),
             {s.category for s in signals},
@@ -288,9 +287,9 @@ class Scorer:
         if len(text) > self.max_chars:
             raise TextTooLongError(f"text has {len(text)} characters; the limit is {self.max_chars}")
 
-    def _detect(self, text: str, ngrams: frozenset[str], allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
+    def _detect(self, text: str, folded: str, allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
         """Every rule and extractor that fires on the normalized text, with its spans."""
-        found = self._find(text, ngrams, allowed)
+        found = self._find(text, folded, allowed)
         found.extend((bound.rule, self._filter(bound.extractor.extract(text), allowed)) for bound in self._extractors)
         return [(rule, spans) for rule, spans in found if spans]
 
@@ -422,10 +421,10 @@ class Scorer:
         kept = [s for s in spans if s[1] > s[0] and not (allowed and _inside(s, allowed))]
         return _merge(kept)[:MAX_SPANS_PER_SIGNAL]
 
-    def _find(self, text: str, ngrams: frozenset[str], allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
+    def _find(self, text: str, folded: str, allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
         """Every pack rule that matches `text`, with its spans, running only parts that could match."""
         spans_by_rule: dict[int, list[Span]] = {}
-        for position in sorted(self._part_index.candidates(ngrams)):
+        for position in sorted(self._part_index.candidates(folded)):
             rule_index, regex = self._parts[position]
             # Enough matches per part for the evidence; a hostile text may hold thousands.
             for _, match in zip(range(4 * MAX_SPANS_PER_SIGNAL), regex.finditer(text), strict=False):

@@ -34,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from warnlib._prefilter import Prefilter, TextFeatures, build_prefilter
+from warnlib._prefilter import Prefilter, build_prefilter
 from warnlib._regex import literal_alternation
 from warnlib._toml import TOMLDecodeError, load_toml_text
 from warnlib.types import CATEGORIES
@@ -57,10 +57,7 @@ class RulePart:
     """One compiled phrase list or pattern of a rule, with what its matches must start with."""
 
     regex: re.Pattern[str]
-    prefilter: Prefilter | None  # None: could start anywhere, always run
-
-    def may_match(self, features: TextFeatures) -> bool:
-        return self.prefilter is None or self.prefilter.may_match(features)
+    prefilter: Prefilter | None  # None: requires no fixed string, always run
 
 
 @dataclass(frozen=True)
@@ -88,11 +85,6 @@ class Rule:
 
     def message(self, locale: str) -> str:
         return self.messages.get(locale) or self.messages.get("en") or self.id
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """Matches of every part, part by part (the scorer skips parts through its prefilter index)."""
-        for part in self.parts:
-            yield from part.regex.finditer(text)
 
     def to_dict(self) -> dict[str, Any]:
         return {
