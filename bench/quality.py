@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from warnlib.combine import sigmoid  # noqa: E402
 from warnlib.evaluate import roc_auc  # noqa: E402
+from warnlib.model import ModelInput  # noqa: E402
 from warnlib.training import DEFAULT_C, calibrate, known_sources, licence_of, source_weights  # noqa: E402
 from warnlib.types import RULES_ONLY_CUTS  # noqa: E402
 
@@ -90,14 +91,14 @@ def trainable(name: str, path: Path) -> bool:
     return entry is not None and entry.ship and name not in HOLDOUT
 
 
-def _features(rows: list[Row]) -> tuple[list[list[str]], list[float]]:
+def _features(rows: list[Row]) -> tuple[list[ModelInput], list[float]]:
     from warnlib.scorer import Scorer
 
     scorer = Scorer(model=None)
     features, logits = [], []
     for row in rows:
         analysis = scorer.analyze(row.text[: scorer.max_chars])
-        features.append(list(analysis.model_input.features()))
+        features.append(analysis.model_input)
         logits.append(analysis.rules.logit)
     return features, logits
 
@@ -105,7 +106,7 @@ def _features(rows: list[Row]) -> tuple[list[list[str]], list[float]]:
 _SHARED: dict = {}
 
 
-def _init(features: list[list[str]], logits: list[float], rows: list[Row]) -> None:
+def _init(features: list[ModelInput], logits: list[float], rows: list[Row]) -> None:
     _SHARED.update(features=features, logits=logits, rows=rows)
 
 

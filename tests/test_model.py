@@ -96,7 +96,7 @@ def test_train_then_score_with_pure_python_matches_scikit_learn(tmp_path: Path) 
     examples, _ = read_examples(files)
     scorer = warnlib.Scorer(model=None)
     inputs = [scorer.analyze(e.text).model_input for e in examples]
-    features = [list(i.features()) for i in inputs]
+    features = inputs
     labels = [e.label for e in examples]
     rules = [i.rules_logit for i in inputs]
     vectorizer, classifier = _fit(features, rules, labels, [1.0] * len(labels), min_df=2, c=4.0)
@@ -108,6 +108,24 @@ def test_train_then_score_with_pure_python_matches_scikit_learn(tmp_path: Path) 
     expected = _decision(vectorizer, classifier, features, rules)
     for model_input, want in zip(inputs[:200], expected[:200], strict=False):
         assert again.logit(model_input) == pytest.approx(float(want), abs=1e-3)
+    # Scoring finds only the n-grams the model knows (one automaton pass), never the rest:
+    # the log-odds must not change.
+    scoring = warnlib.Scorer(model=again)
+    for example, want in zip(examples[:200], expected[:200], strict=False):
+        known = scoring.analyze(example.text).model_input
+        assert known.ngrams <= frozenset(again._tables[0][1])
+        assert again.logit(known) == pytest.approx(float(want), abs=1e-3)
+
+
+def test_ngram_windows_counts_the_windows_that_hold_a_non_ascii_character() -> None:
+    from warnlib.model import char_ngrams, ngram_windows
+
+    for text in ["", "abc", "币", "ab币cd", "炒币 vip 群0000", "币币币币", "a b 币 c d 币币 e"]:
+        positions = [text[i : i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)]
+        assert ngram_windows(text) == sum(not p.isascii() for p in positions), text
+        assert set(filter(lambda g: not g.isascii(), positions)) == set(
+            filter(lambda g: not g.isascii(), char_ngrams(text))
+        )
 
 
 def test_cli_train_writes_a_model_and_thresholds(tmp_path: Path) -> None:

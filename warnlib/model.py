@@ -4,8 +4,9 @@ The model reads three kinds of features of a post, all computed from the *normal
 (so look-alikes, full-width letters and traditional characters are already folded):
 
 - ``g:`` character 1-3-grams that hold a non-ASCII (in practice Chinese) character, digits folded to ``0`` and spaces
-  to `` `` (taken from the set the rule prefilter computes, so they cost almost nothing extra):
-  Chinese is written without spaces, so its n-grams are its words;
+  to `` ``: Chinese is written without spaces, so its n-grams are its words. At scoring time
+  one Aho-Corasick pass over the post finds the n-grams the model has weights for; the others
+  are never built;
 - ``w:`` Latin words and pairs of adjacent words, and ``@`` for any @handle: English has spaces,
   and its letter trigrams (``me ``, ``art``) say more about one data set's style than about scams;
 - ``r:`` / ``c:`` / ``x:`` the ids of the rules, the categories and the context cues that fired,
@@ -15,9 +16,10 @@ The model reads three kinds of features of a post, all computed from the *normal
   with topic words alone.
 
 The weights are those of a logistic regression over binary features scaled by one over the
-square root of how many features the post has, plus a small prior (`feature_scale`: an L2 norm
-that needs no lookup, so features with
-a negligible weight can be pruned from the file without changing any other's meaning), trained
+square root of the post's size in features, plus a small prior (`feature_scale`): its n-gram
+windows (`ngram_windows`, counted without building them), its distinct words and its detector ids.
+The scale needs no lookup, so features with a negligible weight can be pruned from the file
+without changing any other's meaning. Trained
 by ``warnlib train`` with scikit-learn and stored as a small gzip'd JSON file. Inference is a set
 intersection and a sum in pure Python: no scikit-learn, no NumPy at run time.
 
@@ -36,15 +38,17 @@ import math
 import operator
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-MODEL_FORMAT = 2
+# 3: a post's size counts n-gram windows, not distinct n-grams (format 2).
+MODEL_FORMAT = 3
 BUILTIN_MODEL = "model.json.gz"
 # A link is one token ("url"): its letters (https, www, com) say nothing about the post.
+_ASCII_RUN = re.compile(r"[\x00-\x7f]{1,1000000}")
 _WORD = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|@[a-z0-9_.]{2,30}|[a-z][a-z0-9']{1,24}|\d[\d,.]{0,12}[kx%]?")
 
 
@@ -70,6 +74,13 @@ class ModelInput:
     words: frozenset[str]
     detectors: frozenset[str]
     rules_logit: float = 0.0
+    # The post's n-gram windows (`ngram_windows`): its n-gram part of the size `feature_scale` uses.
+    ngram_windows: int = 0
+
+    @property
+    def size(self) -> int:
+        """What `feature_scale` divides by: n-gram windows, distinct words, detector ids."""
+        return self.ngram_windows + len(self.words) + len(self.detectors)
 
     def features(self) -> Iterable[str]:
         yield from ("g:" + g for g in self.ngrams)
@@ -86,6 +97,20 @@ def _token(word: str) -> str:
     if word[0].isdigit():
         return "0" + word[-1] if word[-1] in "kx%" else "0"
     return word
+
+
+def ngram_windows(folded: str) -> int:
+    """How many windows of one to three characters of `folded` hold a non-ASCII character.
+
+    Counted from the lengths of the ASCII runs, in C, without building a single n-gram.
+    """
+    if folded.isascii():
+        return 0
+
+    def windows(length: int) -> int:
+        return sum(length - n + 1 for n in (1, 2, 3) if length >= n)
+
+    return windows(len(folded)) - sum(windows(len(run)) for run in _ASCII_RUN.findall(folded))
 
 
 def char_ngrams(folded: str) -> set[str]:
@@ -106,20 +131,29 @@ def model_input(
     categories: Iterable[str],
     cues: Iterable[str],
     rules_logit: float,
+    *,
+    known_ngrams: Callable[[str], frozenset[str]] | None = None,
 ) -> ModelInput:
-    """The model's view of a post: its n-grams, Latin words, which detectors fired, the rules' verdict."""
+    """The model's view of a post: its n-grams, Latin words, which detectors fired, the rules' verdict.
+
+    With `known_ngrams` (a model's `LinearTextModel.known_ngrams`), `ngrams` holds only the
+    n-grams that model has weights for (what scoring needs, found in one pass); without, every
+    n-gram (what training needs). Both give that model the same log-odds.
+    """
     tokens = [_token(w) for w in _WORD.findall(normalized_text)]
     words = frozenset([*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))])
     # Chinese (and emoji) n-grams: all but the pure-ASCII ones. filter() calls the C method
     # directly, several times faster than a generator over a post's few hundred n-grams.
     if normalized_text.isascii():
         ngrams: frozenset[str] = frozenset()
+    elif known_ngrams is not None:
+        ngrams = known_ngrams(folded)
     else:
         every = char_ngrams(folded)
         every.difference_update(list(filter(str.isascii, every)))
         ngrams = frozenset(every)
     detectors = frozenset([*("r:" + r for r in rules), *("c:" + c for c in categories), *("x:" + x for x in cues)])
-    return ModelInput(ngrams, words, detectors, rules_logit)
+    return ModelInput(ngrams, words, detectors, rules_logit, ngram_windows(folded))
 
 
 @dataclass(frozen=True)
@@ -179,6 +213,17 @@ class LinearTextModel:
             else:
                 by_kind[""][feature] = entry
         object.__setattr__(self, "_tables", tuple((kind, table, frozenset(table)) for kind, table in by_kind.items()))
+        # What can explain a verdict: n-grams and words with a push towards scam (detector ids
+        # stand for no text). Kept apart so explaining never looks at the other half.
+        object.__setattr__(
+            self,
+            "_explaining",
+            tuple(
+                (kind, table, frozenset(k for k, w in table.items() if w > 0))
+                for kind, table in by_kind.items()
+                if kind
+            ),
+        )
 
     @staticmethod
     def _values(features: ModelInput) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -186,8 +231,25 @@ class LinearTextModel:
 
     @staticmethod
     def _scale(features: ModelInput) -> float:
-        count = len(features.ngrams) + len(features.words) + len(features.detectors)
-        return feature_scale(count)
+        return feature_scale(features.size)
+
+    def known_ngrams(self, folded: str) -> frozenset[str]:
+        """The n-grams of `folded` (normalized, through `fold_text`) this model has a weight for."""
+        automaton = self._ngram_automaton()
+        if automaton is None:
+            return frozenset(self._tables[0][2].intersection(char_ngrams(folded)))  # type: ignore[attr-defined]
+        return frozenset(map(_VALUE, automaton.iter(folded)))
+
+    def _ngram_automaton(self) -> Any:
+        # Built on first use (a few tens of ms), not when the file is read.
+        automaton = getattr(self, "_automaton", _UNBUILT)
+        if automaton is _UNBUILT:
+            with _automaton_lock:
+                automaton = getattr(self, "_automaton", _UNBUILT)
+                if automaton is _UNBUILT:
+                    automaton = _ngram_automaton(self._tables[0][1])  # type: ignore[attr-defined]
+                    object.__setattr__(self, "_automaton", automaton)
+        return automaton
 
     def logit(self, features: ModelInput) -> float:
         """Log-odds that the post is a scam solicitation: intercept + features + rules_coef x rules."""
@@ -200,10 +262,8 @@ class LinearTextModel:
     def terms(self, features: ModelInput, *, limit: int | None = None) -> list[FeatureContribution]:
         """The n-grams and words that pushed the log-odds up most, strongest first (the top `limit`)."""
         candidates: list[tuple[float, str, str]] = []
-        for (kind, table, vocabulary), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
-            if kind:  # n-grams and words stand for text; detector ids do not
-                get = table.__getitem__
-                candidates.extend((w, kind, key) for key in vocabulary & values if (w := get(key)) > 0)
+        for (kind, table, positive), values in zip(self._explaining, self._values(features)[:2], strict=True):  # type: ignore[attr-defined]
+            candidates.extend([(table[key], kind, key) for key in positive & values])
         scale = self._scale(features)
         top = heapq.nlargest(limit, candidates) if limit is not None else sorted(candidates, reverse=True)
         return [FeatureContribution(f"{kind}:{key}", w * scale) for w, kind, key in top]
@@ -270,6 +330,27 @@ def _parse(raw: bytes, source: str) -> LinearTextModel:
     except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{source}: not a readable model file: {exc}") from exc
     return LinearTextModel.from_json(data, source=source)
+
+
+_UNBUILT = object()
+_automaton_lock = threading.Lock()
+# An automaton yields (end position, value) pairs; the value is the n-gram itself.
+_VALUE = operator.itemgetter(1)
+
+
+def _ngram_automaton(ngrams: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton of `ngrams` whose values are the n-grams, or None without pyahocorasick."""
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - a dependency; the set intersection gives the same
+        return None
+    automaton = ahocorasick.Automaton()
+    for ngram in ngrams:
+        automaton.add_word(ngram, ngram)
+    if not len(automaton):
+        return None
+    automaton.make_automaton()
+    return automaton
 
 
 THRESHOLDS_FILE = "thresholds.toml"

@@ -61,7 +61,12 @@ class TextTooLongError(ValueError):
 
 
 class TextModel(Protocol):
-    """A learned model the scorer adds to the rules (see `warnlib.model.LinearTextModel`)."""
+    """A learned model the scorer adds to the rules (see `warnlib.model.LinearTextModel`).
+
+    A model may also offer ``known_ngrams(folded) -> frozenset[str]``, the n-grams of a post
+    it has weights for; the scorer then builds no others. Without it, `ModelInput.ngrams`
+    holds every n-gram of the post.
+    """
 
     version: str
     calibration: Calibration
@@ -270,6 +275,7 @@ class Scorer:
             {s.category for s in signals},
             [*(c.rule for c in context), *structure],
             rules.logit,
+            known_ngrams=getattr(self.model, "known_ngrams", None),
         )
         return Analysis(norm, folded, signals, context, addressed, in_narration, rules, features)
 

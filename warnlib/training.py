@@ -34,7 +34,7 @@ from typing import Any
 
 from warnlib._toml import load_toml_text
 from warnlib.combine import sigmoid
-from warnlib.model import Calibration, LinearTextModel, feature_scale
+from warnlib.model import Calibration, LinearTextModel, ModelInput, feature_scale
 from warnlib.types import RULES_ONLY_CUTS
 
 LARGE_SOURCE_ROWS = 500  # sources bigger than this are split into slices for the folds
@@ -169,23 +169,23 @@ def _sklearn() -> Any:
     return numpy, CountVectorizer, LogisticRegression, StratifiedGroupKFold
 
 
-def _identity(features: list[str]) -> list[str]:
-    return features
+def _feature_names(post: ModelInput) -> list[str]:
+    return list(post.features())
 
 
-def _matrix(vectorizer: Any, features: Sequence[list[str]], rules_logits: Sequence[float], *, fit: bool) -> Any:
+def _matrix(vectorizer: Any, features: Sequence[ModelInput], rules_logits: Sequence[float], *, fit: bool) -> Any:
     from scipy import sparse
 
     binary = vectorizer.fit_transform(features) if fit else vectorizer.transform(features)
-    # Each row scaled by 1/sqrt(its number of features, in the vocabulary or not): what
+    # Each row scaled by 1/sqrt(the post's size, its features in the vocabulary or not): what
     # `LinearTextModel.logit` computes without a lookup.
-    scale = sparse.diags([feature_scale(len(set(f))) for f in features])
+    scale = sparse.diags([feature_scale(post.size) for post in features])
     column = sparse.csr_matrix([[r * RULES_COLUMN_SCALE] for r in rules_logits])
     return sparse.hstack([scale @ binary, column]).tocsr()
 
 
 def _fit(
-    features: Sequence[list[str]],
+    features: Sequence[ModelInput],
     rules_logits: Sequence[float],
     labels: Sequence[int],
     weights: Sequence[float],
@@ -195,14 +195,14 @@ def _fit(
     balanced: bool = BALANCED,
 ) -> Any:
     _, count_cls, lr_cls, _ = _sklearn()
-    vectorizer = count_cls(analyzer=_identity, binary=True, min_df=min_df, lowercase=False)
+    vectorizer = count_cls(analyzer=_feature_names, binary=True, min_df=min_df, lowercase=False)
     matrix = _matrix(vectorizer, features, rules_logits, fit=True)
     classifier = lr_cls(C=c, max_iter=3000, class_weight="balanced" if balanced else None, solver="liblinear")
     classifier.fit(matrix, list(labels), sample_weight=list(weights))
     return vectorizer, classifier
 
 
-def _decision(vectorizer: Any, classifier: Any, features: Sequence[list[str]], rules_logits: Sequence[float]) -> list:
+def _decision(vectorizer: Any, classifier: Any, features: Sequence[ModelInput], rules_logits: Sequence[float]) -> list:
     return [float(x) for x in classifier.decision_function(_matrix(vectorizer, features, rules_logits, fit=False))]
 
 
@@ -247,7 +247,7 @@ def operating_points(
 
 
 def calibrate(
-    features: Sequence[list[str]],
+    features: Sequence[ModelInput],
     rules_logits: Sequence[float],
     labels: Sequence[int],
     weights: Sequence[float],
@@ -348,12 +348,12 @@ def train(
 
     examples, manifest = read_examples(paths, allow_unlisted=allow_unlisted)
     scorer = Scorer(model=None)
-    features: list[list[str]] = []
+    features: list[ModelInput] = []
     rules_logits: list[float] = []
     iterator = progress(examples) if progress else examples
     for example in iterator:
         analysis = scorer.analyze(example.text[: scorer.max_chars])
-        features.append(list(analysis.model_input.features()))
+        features.append(analysis.model_input)
         rules_logits.append(analysis.rules.logit)
     labels = [e.label for e in examples]
     sources = [e.source for e in examples]
