@@ -1,14 +1,19 @@
-"""Benchmark of the library: throughput with the model against the rules-only scorer of a baseline
-commit, import time, cold start, memory, and the time to score 100,000 characters of ordinary
-and of hostile text.
+"""Benchmark of the library, every figure a ratio against a contender timed in the same run.
 
-    python bench/bench_core.py [--repeat 15] [--baseline REF]
+    python bench/bench_core.py [--posts 20000] [--rounds 5] [--baseline REF]
 
-The corpus is fixed: the labeled posts in tests/data/ plus ../shared/data/posts-dev.jsonl
-when it is present. The baseline (default: the last commit before the learned model,
-`BASELINE_REF`) is checked out in a temporary git worktree and timed in its own process,
-alternating with this tree's scorer, so both figures come from this one run on this machine:
-the ratio is what to compare across changes.
+1. Throughput, one core, on the same posts (up to `--posts` drawn with a fixed seed from
+   tests/data and ../shared/data, external sets included, when present): `warnlib.score`
+   against a scikit-learn TF-IDF (character 1-3-grams) + logistic-regression pipeline
+   predicting on 500-post batches, against warnlib's own `normalize()` alone, the rule
+   phrases in one Aho-Corasick automaton (pyahocorasick), Hyperscan (if installed), and
+   `jieba.cut` as a labeled reference (jieba is not on the scoring path). Contenders take
+   turns in rounds; each ratio is the median of its per-round ratios, so a busy machine
+   slows both sides of a ratio alike.
+2. Against a baseline commit (default `BASELINE_REF`, the last rules-only scorer), checked out
+   in a temporary git worktree and timed in its own process, alternating with this tree.
+3. Import time, cold first score, peak RSS, model file size, and the time to score 100,000
+   characters of ordinary and of hostile text.
 """
 
 from __future__ import annotations
@@ -16,11 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 # The rules-only scorer the learned model must not slow down (main before detection v2).
@@ -93,25 +101,144 @@ def versus_baseline(ref: str, runs: int) -> tuple[float, float, float]:
     return max(ours), max(rules), max(theirs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--baseline", default=BASELINE_REF, help="git ref of the rules-only scorer to compare with")
-    parser.add_argument("--runs", type=int, default=5, help="alternating runs of each scorer (best is kept)")
-    args = parser.parse_args()
+def sample_corpus(size: int, seed: int = 20) -> list[str]:
+    """Up to `size` posts from every labeled set found (tests/data, ../shared/data and its
+    external sets), drawn with a fixed seed, each cut to the scorer's length limit."""
+    import random
 
-    import jieba
+    from warnlib.scorer import DEFAULT_MAX_CHARS
+
+    files = [*CORPUS_FILES, *sorted((REPO.parent / "shared" / "data" / "external").glob("*.jsonl"))]
+    texts: list[str] = []
+    for path in files:
+        if path.is_file():
+            with path.open(encoding="utf-8") as handle:
+                rows = (json.loads(line) for line in handle if line.strip())
+                posts = (r["text"] for r in rows if isinstance(r.get("text"), str) and r["text"])
+                texts.extend(text[:DEFAULT_MAX_CHARS] for text in posts)
+    random.Random(seed).shuffle(texts)
+    return texts[:size]
+
+
+def _tfidf_pipeline(texts: list[str]) -> Any:
+    """A TF-IDF (char 1-3) + LR pipeline fitted on the corpus, labeled by the library's own verdicts
+    (the labels only need two classes; what is timed is prediction)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
 
     import warnlib
 
-    jieba.setLogLevel(logging.WARNING)
-    texts = load_corpus()
-    chars = sum(len(t) for t in texts)
-    jieba.lcut("预热词典")  # load jieba's dictionary before timing, as the scorer's packs are
-    warnlib.score("预热")
+    labels = [int(warnlib.score(t).level != "low") for t in texts]
+    pipeline = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3)), LogisticRegression(max_iter=500))
+    pipeline.fit(texts, labels)
+    return pipeline
 
-    jieba_rate = throughput(lambda t: list(jieba.cut(t)), texts, args.repeat)
-    warnlib_rate = throughput(warnlib.score, texts, args.repeat)
+
+def contenders(texts: list[str]) -> dict[str, Callable[[list[str]], object]]:
+    """What `warnlib.score` is compared with, each a function over a list of posts."""
+    import ahocorasick
+    import jieba
+
+    import warnlib
+    from warnlib.normalize import normalize
+
+    scorer = warnlib.default_scorer()
+    rules_only = warnlib.Scorer(model=None)
+    out: dict[str, Callable[[list[str]], object]] = {
+        "warnlib.score": lambda batch: [scorer.score(t) for t in batch],
+        "warnlib rules only": lambda batch: [rules_only.score(t) for t in batch],
+    }
+    try:
+        pipeline = _tfidf_pipeline(texts)
+        out["TF-IDF (char 1-3) + LR, 500-post batches"] = lambda batch: [
+            pipeline.predict_proba(batch[i : i + 500]) for i in range(0, len(batch), 500)
+        ]
+    except ImportError:
+        print("(scikit-learn not installed: no TF-IDF + LR contender; pip install -e '.[train]')")
+    out["warnlib normalize() alone"] = lambda batch: [normalize(t) for t in batch]
+    phrases = sorted({normalize(p).text for rule in scorer.rules for p in rule.phrases} - {""})
+    automaton = ahocorasick.Automaton()
+    for i, phrase in enumerate(phrases):
+        automaton.add_word(phrase, i)
+    automaton.make_automaton()
+    out[f"the {len(phrases)} rule phrases, one Aho-Corasick automaton"] = lambda batch: [
+        list(automaton.iter(t.lower())) for t in batch
+    ]
+    try:
+        import hyperscan
+
+        database = hyperscan.Database()
+        database.compile(
+            expressions=[re.escape(p).encode("utf-8") for p in phrases],
+            ids=list(range(len(phrases))),
+            elements=len(phrases),
+            flags=[hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH] * len(phrases),
+        )
+        out["the same phrases in Hyperscan"] = lambda batch: [
+            database.scan(t.lower().encode("utf-8"), match_event_handler=_ignore) for t in batch
+        ]
+    except ImportError:
+        print("(hyperscan not installed: no Hyperscan contender; pip install hyperscan)")
+    jieba.setLogLevel(logging.WARNING)
+    jieba.lcut("预热词典")  # load its dictionary before timing, as the scorer's packs are
+    out["jieba.cut (reference only: not on the scoring path)"] = lambda batch: [list(jieba.cut(t)) for t in batch]
+    return out
+
+
+def _load() -> str:
+    """The machine's 1, 5 and 15-minute load averages: other work on the machine shows here."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _ignore(*_: object) -> None:
+    return None
+
+
+def race(
+    runners: dict[str, Callable[[list[str]], object]], texts: list[str], rounds: int
+) -> dict[str, tuple[float, float]]:
+    """Posts/s of each runner, and warnlib.score's speed over it, both medians over `rounds` turns."""
+    rates: dict[str, list[float]] = {name: [] for name in runners}
+    for _ in range(rounds):
+        for name, run in runners.items():
+            started = time.perf_counter()
+            run(texts)
+            rates[name].append(len(texts) / (time.perf_counter() - started))
+    first = next(iter(runners))
+    return {
+        name: (
+            statistics.median(values),
+            statistics.median(ours / theirs for ours, theirs in zip(rates[first], values, strict=True)),
+        )
+        for name, values in rates.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=20_000, help="posts in the throughput table")
+    parser.add_argument("--rounds", type=int, default=5, help="turns each contender takes (medians are kept)")
+    parser.add_argument("--baseline", default=BASELINE_REF, help="git ref of the rules-only scorer to compare with")
+    parser.add_argument("--runs", type=int, default=5, help="alternating runs against the baseline (best is kept)")
+    args = parser.parse_args()
+
+    import warnlib
+
+    texts = sample_corpus(args.posts)
+    chars = sum(len(t) for t in texts)
+    chinese = sum(1 for t in texts if any("\u4e00" <= c <= "\u9fff" for c in t))
+    runners = contenders(texts)
+    [warnlib.score(t) for t in texts[:500]]
+    print(f"machine load before: {_load()}")
+    table = race(runners, texts, args.rounds)
+    print(
+        f"corpus: {len(texts)} posts, {chars / len(texts):.0f} characters per post, {chinese / len(texts):.0%} Chinese"
+    )
+    print(f"{'contender (same posts, one core)':<58} {'posts/s':>9} {'warnlib x':>10}")
+    for name, (rate, ratio) in table.items():
+        print(f"{name:<58} {rate:9.0f} {ratio:10.2f}")
+    print("(warnlib x: warnlib.score's speed over the contender's, median of per-round ratios)")
 
     timer = "import time; t = time.perf_counter(); {body}; print(time.perf_counter() - t)"
     bare = in_fresh_process(timer.format(body="import json"))
@@ -135,19 +262,17 @@ def main() -> None:
     ours, rules_only, baseline = versus_baseline(args.baseline, args.runs)
     model_file = REPO / "warnlib" / "data" / "model.json.gz"
 
-    print(f"corpus: {len(texts)} posts, {chars} characters ({chars / len(texts):.0f} per post)")
-    print(f"baseline {args.baseline:<9} {baseline:10.0f} posts/s   (rules only, as it was)")
+    print(f"baseline {args.baseline:<9} {baseline:10.0f} posts/s   (rules only, as it was; tests/data posts)")
     print(f"rules + model      {ours:10.0f} posts/s   ratio {ours / baseline:.2f} of the baseline")
     print(f"rules only (now)   {rules_only:10.0f} posts/s   ratio {rules_only / baseline:.2f} of the baseline")
     print(f"model file         {model_file.stat().st_size / 1e6:10.2f} MB")
-    print(f"jieba.cut          {jieba_rate:10.0f} posts/s   (baseline)")
-    print(f"warnlib.score      {warnlib_rate:10.0f} posts/s   ratio {warnlib_rate / jieba_rate:.2f} of jieba.cut")
     print(f"import warnlib     {import_time * 1000:10.1f} ms        ({import_time / bare:.1f}x 'import json')")
     print(f"cold first score   {cold * 1000:10.1f} ms        (import + first score in a new process)")
     print(f"peak RSS           {rss:10.1f} MB        (bare interpreter {rss_python:.1f} MB)")
     print(f"{LENGTH:,} chars     {ordinary * 1000:10.0f} ms        (ordinary posts run together)")
     print(f"hostile {LENGTH:,}  {hostile[worst] * 1000:10.0f} ms        (worst of {len(hostile)}: {worst}, ", end="")
     print(f"{hostile[worst] / ordinary:.2f}x ordinary)")
+    print(f"machine load after: {_load()}")
 
 
 if __name__ == "__main__":

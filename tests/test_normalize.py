@@ -86,3 +86,35 @@ def test_chinese_numbers() -> None:
     assert parse_chinese_number("十") == 10
     assert parse_chinese_number("一亿两千万") == 120_000_000
     assert parse_chinese_number("abc") is None
+
+
+def test_folds_run_only_where_they_could_match_yet_change_nothing() -> None:
+    # normalize() runs an alternation of only the look-alike folds a post could hold; the
+    # whole alternation, run on every post, must give the same text and offsets.
+    import json
+    import random
+    from pathlib import Path
+
+    from warnlib import normalize as module
+
+    table = module._fold_table()
+    whole_literal = module._literal_regex(tuple(table._variants))
+    whole_folds, canonicals = module._fold_regex(tuple(table._folds))
+
+    def reference(text: str) -> tuple[str, list[int], list[int]]:
+        folded, starts, ends = module._map_chars(text)
+        for pattern in (module._SEPARATED_CJK, module._SPACE_CJK_LATIN):
+            folded, starts, ends = module._rewrite(folded, starts, ends, pattern, lambda m: "")
+        folded, starts, ends = module._rewrite(folded, starts, ends, module._SPELLED_OUT, module._collapse_spelled_out)
+        folded, starts, ends = module._rewrite(folded, starts, ends, whole_literal, lambda m: table.targets[m.group(0)])
+        return module._rewrite(folded, starts, ends, whole_folds, lambda m: canonicals[int((m.lastgroup or "f0")[1:])])
+
+    data = Path(__file__).parent / "data"
+    texts = [json.loads(line)["text"] for path in sorted(data.glob("*.jsonl")) for line in path.open(encoding="utf-8")]
+    texts += list(table.targets)
+    rng = random.Random(5)
+    texts += ["".join(rng.sample(texts, 3)) for _ in range(500)]
+    for text in texts:
+        got = module.normalize(text)
+        want, starts, ends = reference(text)
+        assert (got.text, list(got.starts), list(got.ends)) == (want, starts, ends), text

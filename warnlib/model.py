@@ -254,9 +254,11 @@ class LinearTextModel:
     def logit(self, features: ModelInput) -> float:
         """Log-odds that the post is a scam solicitation: intercept + features + rules_coef x rules."""
         total = 0.0
-        for (_, table, vocabulary), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
+        for (_, table, _), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
+            # A feature outside the vocabulary weighs 0. Looked up directly rather than through an
+            # intersection: scoring's n-grams are all in the vocabulary already (`known_ngrams`).
             # fsum: exact, so the result does not depend on the order the sets iterate in.
-            total += math.fsum(map(table.__getitem__, vocabulary & values))
+            total += math.fsum(map(table.get, values, itertools.repeat(0.0)))
         return self.intercept + total * self._scale(features) + self.rules_coef * features.rules_logit
 
     def terms(self, features: ModelInput, *, limit: int | None = None) -> list[FeatureContribution]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -150,7 +151,22 @@ class Analysis:
     addressed: bool
     narrated: bool
     rules: Combined
-    model_input: ModelInput
+    # The model's n-gram lookup (`LinearTextModel.known_ngrams`), or None for every n-gram.
+    known_ngrams: Callable[[str], frozenset[str]] | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def model_input(self) -> ModelInput:
+        """What the model sees of the post; built on first use (a rules-only scorer never needs it)."""
+        structure = [*(("addressed",) if self.addressed else ()), *(("narrated",) if self.narrated else ())]
+        return model_input(
+            self.folded,
+            self.norm.text,
+            (s.rule for s in self.signals),
+            {s.category for s in self.signals},
+            [*(c.rule for c in self.context), *structure],
+            self.rules.logit,
+            known_ngrams=self.known_ngrams,
+        )
 
 
 class _Default:
@@ -231,7 +247,7 @@ class Scorer:
         contribution and its calibration), so a verdict can be read back without the code.
         """
         analysis = self.analyze(text, locale=locale)
-        logit, terms, model_view = self._add_model(analysis)
+        logit, terms, model_view = self._add_model(analysis, explain=explain)
         score = round(sigmoid(logit), 4)
         level = self.thresholds.level(score)
         if model_view is not None and (explain or level != "low"):
@@ -267,17 +283,8 @@ class Scorer:
             context_limited=addressed,
             config=self.combine_config,
         )
-        structure = [*(("addressed",) if addressed else ()), *(("narrated",) if in_narration else ())]
-        features = model_input(
-            folded,
-            norm.text,
-            (s.rule for s in signals),
-            {s.category for s in signals},
-            [*(c.rule for c in context), *structure],
-            rules.logit,
-            known_ngrams=getattr(self.model, "known_ngrams", None),
-        )
-        return Analysis(norm, folded, signals, context, addressed, in_narration, rules, features)
+        known_ngrams = getattr(self.model, "known_ngrams", None)
+        return Analysis(norm, folded, signals, context, addressed, in_narration, rules, known_ngrams)
 
     def score_many(self, texts: Iterable[str], *, locale: Locale = "zh") -> list[Assessment]:
         """Assess many posts with the same settings, in order."""
@@ -352,8 +359,11 @@ class Scorer:
             )
         return signals, context, addressed, in_narration
 
-    def _add_model(self, analysis: Analysis) -> tuple[float, list[Term], ModelView | None]:
-        """The final log-odds: the rules' terms, then the model's through its calibration."""
+    def _add_model(self, analysis: Analysis, *, explain: bool) -> tuple[float, list[Term], ModelView | None]:
+        """The final log-odds: the rules' terms, then the model's through its calibration.
+
+        The model's terms are written out only when `explain` asks for them.
+        """
         terms = list(analysis.rules.terms)
         rules_logit = analysis.rules.logit
         if self.model is None or not analysis.norm.text.strip():
@@ -365,6 +375,10 @@ class Scorer:
         # (rules_coef); the terms say so, so that the whole sum reads back.
         rules_coef = getattr(self.model, "rules_coef", 0.0)
         through_model = cal.model_weight * rules_coef * rules_logit
+        logit = cal.logit(rules_logit, model_logit)
+        view = ModelView(self.model.version, round(model_logit, 4), round(contribution - through_model, 4))
+        if not explain:
+            return logit, terms, view
         scale = cal.rules_weight + cal.model_weight * rules_coef
         terms.append(
             Term(
@@ -379,8 +393,6 @@ class Scorer:
             )
         )
         terms.append(Term("calibration:bias", cal.bias, "fitted on held-out folds"))
-        logit = cal.logit(rules_logit, model_logit)
-        view = ModelView(self.model.version, round(model_logit, 4), round(contribution - through_model, 4))
         return logit, terms, view
 
     def _model_evidence(self, analysis: Analysis, view: ModelView) -> ModelView:
