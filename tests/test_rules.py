@@ -117,3 +117,71 @@ def test_allow_list_suppresses_matching_evidence(tmp_path: Path) -> None:
     allowed = warnlib.Scorer(allow_list=allow)
     assert "extract.contact_handle" not in _fired(allowed, text)
     assert "extract.contact_handle" not in _fired(warnlib.Scorer(allow_list=["微信：helpdesk_01"]), text)
+
+
+def test_unsafe_pattern_error_names_the_file_and_the_rule() -> None:
+    with pytest.raises(RuleError, match=r"bad\.toml: x: pattern .*nests"):
+        parse_pack(_HEAD + "patterns=['(a+)+b']", source="bad.toml")
+
+
+def test_a_pack_whose_examples_do_not_hold_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "team.toml"
+    path.write_text(PACK.replace('examples.match = ["黑马证券开户"]', 'examples.match = ["白马证券开户"]'), "utf-8")
+    with pytest.raises(RuleError, match=r"team\.toml: rule team\.broker: examples\.match that do not fire it"):
+        load_rules(path)
+    path.write_text(PACK.replace('examples.no_match = ["证券开户"]', 'examples.no_match = ["黑马证券"]'), "utf-8")
+    with pytest.raises(RuleError, match=r"examples\.no_match that fire it"):
+        load_rules(path)
+
+
+_CONTACT = "跟着老师做合约，加微信：coin888"
+
+
+def test_overrides_reweight_and_disable_builtin_rules(tmp_path: Path) -> None:
+    path = tmp_path / "tune.toml"
+    path.write_text(
+        '[[overrides]]\nid = "extract.contact_handle"\nweight = 0.5\n'
+        '[[overrides]]\nid = "zh.copy_trading.mentor"\ndisabled = true\nreason = "too broad for our forum"\n',
+        encoding="utf-8",
+    )
+    before = {s.rule: s.weight for s in _SCORER.score(_CONTACT).signals}
+    assert before["extract.contact_handle"] == 2.5 and "zh.copy_trading.mentor" in before
+    scorer = warnlib.Scorer(rule_paths=[path], model=None)
+    after = {s.rule: s.weight for s in scorer.score(_CONTACT).signals}
+    assert after["extract.contact_handle"] == 0.5
+    assert "zh.copy_trading.mentor" not in after
+    assert "zh.copy_trading.mentor" not in {r.id for r in scorer.rules}
+    assert scorer.version["rules"].endswith("+custom")
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ('[[overrides]]\nid = "no.such.rule"\nweight = 1\n', "override names no rule: no.such.rule"),
+        ('[[overrides]]\nid = "zh.copy_trading.mentor"\n', "give a weight or disabled"),
+        ('[[overrides]]\nid = "zh.copy_trading.mentor"\nweight = 11\n', "weight must be"),
+        ('[[overrides]]\nid = "zh.copy_trading.mentor"\nwieght = 1\n', "unknown keys"),
+    ],
+)
+def test_bad_overrides_are_refused_naming_the_file(tmp_path: Path, body: str, complaint: str) -> None:
+    path = tmp_path / "tune.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(RuleError, match=complaint) as error:
+        warnlib.Scorer(rule_paths=[path], model=None)
+    assert "tune.toml" in str(error.value)
+
+
+def test_extractors_run_without_the_builtin_packs_unless_switched_off(tmp_path: Path) -> None:
+    path = tmp_path / "team.toml"
+    path.write_text(PACK, encoding="utf-8")
+    own = warnlib.Scorer(rule_paths=[path], include_builtin=False, model=None)
+    assert {s.rule for s in own.score(_CONTACT).signals} == {"extract.contact_handle"}
+    assert not own.score(_CONTACT, explain=True).context
+    bare = warnlib.Scorer(rule_paths=[path], include_builtin=False, extractors=False, model=None)
+    assert bare.score(_CONTACT).signals == []
+    assert [r.id for r in bare.rules] == ["team.broker"]
+
+
+def test_builtin_packs_are_marked_as_such_not_by_their_path() -> None:
+    assert all(pack.builtin for pack in _SCORER.packs)
+    assert not parse_pack(PACK, source="warnlib/rules/zh.toml").builtin

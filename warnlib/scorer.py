@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,7 @@ from warnlib.model import (
 from warnlib.normalize import NormalizedText, normalize
 from warnlib.rules import (
     BUILTIN_PACKS,
+    Override,
     Rule,
     RuleError,
     RulePack,
@@ -195,6 +197,7 @@ class Scorer:
         *,
         rule_paths: Sequence[str | Path] | None = None,
         include_builtin: bool = True,
+        extractors: bool = True,
         allow_list: Sequence[str] | str | Path | None = None,
         thresholds: Thresholds | None = None,
         model: TextModel | None = DEFAULT_MODEL,
@@ -209,35 +212,42 @@ class Scorer:
         for path in rule_paths or ():
             packs.extend(_load_path(Path(path)))
         self.packs: tuple[RulePack, ...] = tuple(packs)
-        extractor_pack = load_builtin("extractors", require_matchers=False) if include_builtin else None
-        self._extractors = _bind_extractors(extractor_pack)
+        # Extractors are code with their settings in extractors.toml: they run unless
+        # `extractors=False`, with or without the built-in phrase packs.
+        self._extractors = _bind_extractors(load_builtin("extractors", require_matchers=False) if extractors else None)
         self.narration = load_builtin_narration()
         rules = [rule for pack in self.packs for rule in pack]
         rules.extend(bound.rule for bound in self._extractors)
         ids = [rule.id for rule in rules]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise RuleError(f"rule ids defined twice: {', '.join(duplicates)}")
-        self.rules: tuple[Rule, ...] = tuple(rules)
+            twice = ", ".join(duplicates)
+            raise RuleError(f"rule ids defined twice: {twice} (to change a rule, use [[overrides]] in your pack)")
+        by_id = _apply_overrides({rule.id: rule for rule in rules}, [o for pack in self.packs for o in pack.overrides])
+        self._extractors = tuple(
+            _ExtractorRule(by_id[bound.rule.id], bound.extractor)
+            for bound in self._extractors
+            if bound.rule.id in by_id
+        )
+        # Every rule that runs (after overrides), pack rules first, in the order they were defined.
+        self.rules: tuple[Rule, ...] = tuple(by_id[i] for i in ids if i in by_id)
         # Context rules first, then signal rules: the order their results are reported in.
-        self._pack_rules = tuple(sorted(self.packs_rules(), key=lambda r: not r.is_context))
+        extractor_ids = {bound.rule.id for bound in self._extractors}
+        self._pack_rules = tuple(
+            sorted((r for r in self.rules if r.id not in extractor_ids), key=lambda r: not r.is_context)
+        )
         self._parts = [(i, part.regex) for i, rule in enumerate(self._pack_rules) for part in rule.parts]
         self._part_index = PrefilterIndex([part.prefilter for rule in self._pack_rules for part in rule.parts])
         if isinstance(allow_list, (str, Path)):
             allow_list = load_allow_list(allow_list)
         self.allow_list: tuple[str, ...] = tuple(normalize(p).text for p in allow_list or () if p.strip())
-        custom = any(pack.source and not pack.source.startswith("warnlib/rules/") for pack in self.packs)
-        rules_version = max(
-            (p.version for p in self.packs if p.source.startswith("warnlib/rules/")), key=version_key, default="0"
-        )
+        custom = any(not pack.builtin for pack in self.packs)
+        rules_version = max((p.version for p in self.packs if p.builtin), key=version_key, default="0")
         self.version: dict[str, str] = {
             "warnlib": __version__,
             "rules": rules_version + ("+custom" if custom else ""),
             "model": self.model.version if self.model is not None else "none",
         }
-
-    def packs_rules(self) -> Iterable[Rule]:
-        return (rule for pack in self.packs for rule in pack)
 
     def score(self, text: str, *, locale: Locale = "zh", explain: bool = False) -> Assessment:
         """Assess one post. Messages come in `locale` ("zh" or "en").
@@ -472,6 +482,19 @@ def _load_path(path: Path) -> list[RulePack]:
     if path.is_dir():
         return [load_rules(p) for p in sorted(path.glob("*.toml"))]
     return [load_rules(path)]
+
+
+def _apply_overrides(by_id: dict[str, Rule], overrides: list[Override]) -> dict[str, Rule]:
+    """`by_id` with each override applied in order: a new weight, or the rule left out."""
+    out = dict(by_id)
+    for override in overrides:
+        if override.id not in by_id:
+            raise RuleError(f"{override.source}: override names no rule: {override.id}")
+        if override.disabled:
+            out.pop(override.id, None)
+        elif override.id in out and override.weight is not None:
+            out[override.id] = dataclasses.replace(out[override.id], weight=override.weight)
+    return out
 
 
 def _bind_extractors(pack: RulePack | None) -> tuple[_ExtractorRule, ...]:

@@ -21,7 +21,18 @@ A pack file looks like::
 
 Phrases and patterns are matched against `warnlib.normalize` output: lower case,
 half-width, simplified Chinese, look-alikes folded. Phrases made of Latin letters
-match whole words only.
+match whole words only. A pack loaded from a file must keep its word: every
+`examples.match` fires its rule and no `examples.no_match` does, or `load_rules` refuses it.
+
+A pack may also re-weight or switch off rules of other packs (the built-in ones included)
+by id, without copying them::
+
+    [[overrides]]
+    id = "zh.topic.crypto"      # any rule id, extractors' ("extract.*") too
+    weight = 0.5                # a new weight in (0, 10]
+    [[overrides]]
+    id = "en.contact.dm_me"
+    disabled = true             # the rule no longer runs
 """
 
 from __future__ import annotations
@@ -99,6 +110,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Override:
+    """A pack's change to a rule defined elsewhere: a new weight, or switched off."""
+
+    id: str
+    weight: float | None = None
+    disabled: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class RulePack:
     """A named, versioned list of rules loaded from one TOML file."""
 
@@ -107,6 +128,9 @@ class RulePack:
     description: str
     rules: tuple[Rule, ...]
     source: str = ""
+    # Shipped inside warnlib (warnlib/rules/*.toml), as opposed to an operator's own file.
+    builtin: bool = False
+    overrides: tuple[Override, ...] = ()
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -129,7 +153,10 @@ def _compile(rule_id: str, phrases: Iterable[str], patterns: Iterable[str]) -> t
     normalized = [text for text in (normalize(p).text.strip() for p in phrases) if text]
     sources: list[str] = [literal_alternation(normalized)] if normalized else []
     for pattern in patterns:
-        check_pattern_safety(pattern)
+        try:
+            check_pattern_safety(pattern)
+        except RuleError as exc:
+            raise RuleError(f"{rule_id}: {exc}") from None
         sources.append(pattern)
     parts: list[RulePart] = []
     for source in sources:
@@ -194,8 +221,52 @@ def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
     )
 
 
-def parse_pack(text: str, *, source: str = "<string>", require_matchers: bool = True) -> RulePack:
-    """Parse a rule pack from TOML text; raises `RuleError` with the file and rule at fault."""
+def _parse_override(raw: Any, source: str) -> Override:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"]:
+        raise RuleError(f"{source}: every [[overrides]] entry needs a string id")
+    rule_id = raw["id"]
+    unknown = sorted(set(raw) - {"id", "weight", "disabled", "reason"})
+    if unknown:
+        raise RuleError(f"{source}: override {rule_id}: unknown keys {unknown}")
+    weight = raw.get("weight")
+    disabled = raw.get("disabled", False)
+    if not isinstance(disabled, bool):
+        raise RuleError(f"{source}: override {rule_id}: disabled must be true or false")
+    if weight is not None and (not _is_number(weight) or not 0 < weight <= 10):
+        raise RuleError(f"{source}: override {rule_id}: weight must be a number in (0, 10]")
+    if weight is None and not disabled:
+        raise RuleError(f"{source}: override {rule_id}: give a weight or disabled = true")
+    return Override(rule_id, None if weight is None else float(weight), disabled, source)
+
+
+def check_examples(rule: Rule, source: str) -> None:
+    """Raise `RuleError` unless every match example fires `rule` and no no-match example does."""
+    from warnlib.normalize import normalize
+
+    def fires(example: str) -> bool:
+        text = normalize(example).text
+        return any(match.end() > match.start() for part in rule.parts for match in part.regex.finditer(text))
+
+    missed = [e for e in rule.examples_match if not fires(e)]
+    if missed:
+        raise RuleError(f"{source}: rule {rule.id}: examples.match that do not fire it: {missed}")
+    wrong = [e for e in rule.examples_no_match if fires(e)]
+    if wrong:
+        raise RuleError(f"{source}: rule {rule.id}: examples.no_match that fire it: {wrong}")
+
+
+def parse_pack(
+    text: str,
+    *,
+    source: str = "<string>",
+    require_matchers: bool = True,
+    builtin: bool = False,
+    check: bool = False,
+) -> RulePack:
+    """Parse a rule pack from TOML text; raises `RuleError` with the file and rule at fault.
+
+    With `check`, every rule's examples are run too (`check_examples`).
+    """
     try:
         data = load_toml_text(text)
     except TOMLDecodeError as exc:
@@ -210,12 +281,19 @@ def parse_pack(text: str, *, source: str = "<string>", require_matchers: bool = 
         seen.add(rule.id)
         if require_matchers and not rule.parts:
             raise RuleError(f"{source}: rule {rule.id} has no phrases or patterns")
+        if check:
+            check_examples(rule, source)
+    overrides = data.get("overrides", [])
+    if not isinstance(overrides, list):
+        raise RuleError(f"{source}: overrides must be an array of tables ([[overrides]])")
     return RulePack(
         name=name,
         version=str(header.get("version", "0")),
         description=str(header.get("description", "")),
         rules=rules,
         source=source,
+        builtin=builtin,
+        overrides=tuple(_parse_override(raw, source) for raw in overrides),
     )
 
 
@@ -230,7 +308,7 @@ def load_rules(path: str | Path) -> RulePack:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise RuleError(f"cannot read rule pack {file}: {exc}") from exc
-    return parse_pack(text, source=str(file))
+    return parse_pack(text, source=str(file), check=True)
 
 
 @dataclass(frozen=True)
@@ -290,7 +368,10 @@ def _builtin_text(name: str) -> str:
 
 
 def load_builtin(name: str, *, require_matchers: bool = True) -> RulePack:
-    return parse_pack(_builtin_text(name), source=f"warnlib/rules/{name}.toml", require_matchers=require_matchers)
+    # The shipped packs' examples are run by the test suite, not on every start.
+    return parse_pack(
+        _builtin_text(name), source=f"warnlib/rules/{name}.toml", require_matchers=require_matchers, builtin=True
+    )
 
 
 def load_allow_list(path: str | Path) -> list[str]:
