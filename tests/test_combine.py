@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import warnlib
@@ -60,3 +62,35 @@ def test_no_pair_bonus_without_both_categories() -> None:
 )
 def test_topic_pair_on_posts(scorer: warnlib.Scorer, text: str, at_least_medium: bool) -> None:
     assert (scorer.score(text).level != "low") is at_least_medium
+
+
+def test_the_policy_is_read_from_its_file_and_an_operator_can_replace_it(tmp_path: Path) -> None:
+    from warnlib.combine import POLICY_FILE
+    from warnlib.rules import RuleError
+
+    shipped = (Path(warnlib.__file__).parent / "rules" / POLICY_FILE).read_text(encoding="utf-8")
+    assert CombineConfig() == CombineConfig.load(Path(warnlib.__file__).parent / "rules" / POLICY_FILE)
+    assert CONFIG.contact_category == "contact_diversion" and "stock_tip" in CONFIG.money_categories
+    # Without its money role, a returns claim next to a handle earns no co-occurrence bonus.
+    path = tmp_path / "policy.toml"
+    path.write_text(shipped.replace('"guaranteed_returns", "wealth_story"', '"wealth_story"'), encoding="utf-8")
+    mine = CombineConfig.load(path)
+    signals = [("contact_diversion", 2.5), ("guaranteed_returns", 2.0)]
+    with_role = combine(signals, [], context_limited=False, config=CONFIG)
+    without = combine(signals, [], context_limited=False, config=mine)
+    assert any(t.name == "bonus:contact+money" for t in with_role.terms)
+    assert not any(t.name == "bonus:contact+money" for t in without.terms)
+    assert with_role.logit - without.logit == pytest.approx(CONFIG.co_occurrence_bonus)
+    scorer = warnlib.Scorer(combine_config=CombineConfig.load(path), model=None)
+    assert scorer.score("稳赚不赔，加微信：coin888", explain=True).decision is not None
+    for broken, complaint in [
+        (shipped.replace("bias = -4.0", 'bias = "low"'), "bias must be a number"),
+        (shipped.replace('"stock_tip",\n]', '"stock_tips",\n]'), "unknown category 'stock_tips'"),
+        (
+            shipped.replace('categories = ["recovery_scam", "guaranteed_returns"]', 'categories = ["recovery_scam"]'),
+            "two",
+        ),
+    ]:
+        path.write_text(broken, encoding="utf-8")
+        with pytest.raises(RuleError, match=complaint):
+            CombineConfig.load(path)

@@ -185,3 +185,26 @@ def test_extractors_run_without_the_builtin_packs_unless_switched_off(tmp_path: 
 def test_builtin_packs_are_marked_as_such_not_by_their_path() -> None:
     assert all(pack.builtin for pack in _SCORER.packs)
     assert not parse_pack(PACK, source="warnlib/rules/zh.toml").builtin
+
+
+def _bind(text: str) -> dict[str, object]:
+    from warnlib.scorer import _bind_extractors
+
+    pack = parse_pack(text, source="extractors.toml", require_matchers=False)
+    return {bound.rule.id: bound.extractor for bound in _bind_extractors(pack)}
+
+
+def test_extractor_settings_come_from_their_entry_in_extractors_toml() -> None:
+    shipped = (Path(warnlib.__file__).parent / "rules" / "extractors.toml").read_text(encoding="utf-8")
+    setting = "params = { min_multiple = 5 }"
+    assert setting in shipped
+    assert _bind(shipped)["extract.leverage"].extract("开了100倍杠杆")  # type: ignore[attr-defined]
+    raised = _bind(shipped.replace(setting, "params = { min_multiple = 200 }"))
+    assert raised["extract.leverage"].extract("开了100倍杠杆") == []  # type: ignore[attr-defined]
+    for broken, complaint in [
+        ("", r"params missing \['min_multiple'\]"),
+        ("params = { min_multiple = 5, maximum = 9 }", "unknown params"),
+        ('params = { min_multiple = "5" }', "params.min_multiple must be a number"),
+    ]:
+        with pytest.raises(RuleError, match=f"extractors.toml: rule extract.leverage: {complaint}"):
+            _bind(shipped.replace(setting, broken))

@@ -20,50 +20,121 @@ The rules' log-odds add up, in order:
   `limits_context` fired *addressed to the reader* (a warning does not hand out a WeChat id;
   the scorer decides what counts as addressed, see `Scorer`).
 
-When a text model is configured, the scorer adds its log-odds through the model's calibration
-(`warnlib.model.Calibration`). Every addend is returned as a `Term`, so a verdict can be
-read back as the sum that made it (`Scorer.score(text, explain=True)`).
+Every number and category role above is data, in `warnlib/rules/policy.toml`
+(`CombineConfig`); this module holds only the arithmetic. When a text model is configured,
+the scorer adds its log-odds through the model's calibration (`warnlib.model.Calibration`).
+Every addend is returned as a `Term`, so a verdict can be read back as the sum that made it
+(`Scorer.score(text, explain=True)`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
-MONEY_CATEGORIES = frozenset(
-    {
-        "guaranteed_returns",
-        "wealth_story",
-        "copy_trading",
-        "leverage",
-        "exchange_referral",
-        "paid_resource",
-        "job_lure",
-        "recovery_scam",
-        "giveaway",
-        "urgency",
-        "pump_and_dump",
-        "stock_tip",
-    }
-)
+POLICY_FILE = "policy.toml"
+
+
+def _shipped(name: str) -> Any:
+    """A field whose default is the shipped policy's setting `name`, read when first needed."""
+    return field(default_factory=lambda: _builtin_policy()[name])
 
 
 @dataclass(frozen=True)
 class CombineConfig:
-    bias: float = -4.0
-    category_cap: float = 3.0
-    category_caps: tuple[tuple[str, float], ...] = (("pump_and_dump", 4.5), ("giveaway", 4.5))
-    co_occurrence_bonus: float = 1.0
-    pair_bonuses: tuple[tuple[str, str, float], ...] = (
-        ("contact_diversion", "investment_topic", 1.5),
-        ("recovery_scam", "guaranteed_returns", 1.0),
+    """The combining policy: numbers and category roles, from `warnlib/rules/policy.toml`.
+
+    ``CombineConfig()`` is the shipped policy (``CombineConfig(bias=-3.0)`` changes one
+    setting); ``CombineConfig.load(path)`` reads an operator's file of the same shape. The
+    shipped file says what each setting means.
+    """
+
+    bias: float = _shipped("bias")
+    category_cap: float = _shipped("category_cap")
+    category_caps: tuple[tuple[str, float], ...] = _shipped("category_caps")
+    co_occurrence_bonus: float = _shipped("co_occurrence_bonus")
+    pair_bonuses: tuple[tuple[str, str, float], ...] = _shipped("pair_bonuses")
+    pair_bonus_max_context: float = _shipped("pair_bonus_max_context")
+    background_categories: tuple[str, ...] = _shipped("background_categories")
+    breadth_bonus: float = _shipped("breadth_bonus")
+    context_cap: float = _shipped("context_cap")
+    limited_context_cap: float = _shipped("limited_context_cap")
+    contact_category: str = _shipped("contact_category")
+    money_categories: frozenset[str] = _shipped("money_categories")
+
+    @classmethod
+    def load(cls, path: str | Path) -> CombineConfig:
+        """Read a policy file; raises `warnlib.rules.RuleError` naming the file and setting at fault."""
+        from warnlib.rules import RuleError
+
+        file = Path(path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RuleError(f"cannot read policy {file}: {exc}") from exc
+        return cls(**parse_policy(text, source=str(file)))
+
+
+def parse_policy(text: str, *, source: str) -> dict[str, Any]:
+    """The settings of a policy file (see policy.toml), checked: numbers are numbers, categories exist."""
+    from warnlib._toml import TOMLDecodeError, load_toml_text
+    from warnlib.rules import RuleError
+    from warnlib.types import CATEGORIES
+
+    try:
+        data = load_toml_text(text)
+    except TOMLDecodeError as exc:
+        raise RuleError(f"{source}: not valid TOML: {exc}") from exc
+
+    def number(table: dict[str, Any], key: str, where: str) -> float:
+        value = table.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise RuleError(f"{source}: {where}{key} must be a number")
+        return float(value)
+
+    def category(value: Any, where: str) -> str:
+        if value not in CATEGORIES:
+            raise RuleError(f"{source}: {where} names an unknown category {value!r}")
+        return str(value)
+
+    policy, roles = data.get("policy", {}), data.get("roles", {})
+    numbers = (
+        "bias",
+        "category_cap",
+        "co_occurrence_bonus",
+        "breadth_bonus",
+        "pair_bonus_max_context",
+        "context_cap",
+        "limited_context_cap",
     )
-    pair_bonus_max_context: float = 2.0
-    background_categories: tuple[str, ...] = ("investment_topic",)
-    breadth_bonus: float = 0.5
-    context_cap: float = 6.0
-    limited_context_cap: float = 1.0
+    settings: dict[str, Any] = {key: number(policy, key, "[policy] ") for key in numbers}
+    settings["contact_category"] = category(roles.get("contact"), "[roles] contact")
+    settings["money_categories"] = frozenset(category(c, "[roles] money") for c in roles.get("money", []))
+    settings["background_categories"] = tuple(category(c, "[roles] background") for c in roles.get("background", []))
+    caps = data.get("category_caps", {})
+    settings["category_caps"] = tuple(
+        (category(name, "[category_caps]"), number(caps, name, "[category_caps] ")) for name in sorted(caps)
+    )
+    pairs = []
+    for entry in data.get("pair_bonuses", []):
+        names = entry.get("categories")
+        if not isinstance(names, list) or len(names) != 2:
+            raise RuleError(f"{source}: [[pair_bonuses]] categories must name two categories")
+        a, b = (category(c, "[[pair_bonuses]]") for c in names)
+        pairs.append((a, b, number(entry, "bonus", "[[pair_bonuses]] ")))
+    settings["pair_bonuses"] = tuple(pairs)
+    return settings
+
+
+@functools.cache
+def _builtin_policy() -> dict[str, Any]:
+    text = resources.files("warnlib.rules").joinpath(POLICY_FILE).read_text(encoding="utf-8")
+    return parse_policy(text, source=f"warnlib/rules/{POLICY_FILE}")
 
 
 @dataclass(frozen=True)
@@ -85,6 +156,11 @@ class Combined:
     terms: list[Term] = field(default_factory=list)
 
 
+@functools.cache
+def _default_config() -> CombineConfig:
+    return CombineConfig()
+
+
 def sigmoid(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
@@ -101,9 +177,11 @@ def combine(
     context_weights: Iterable[float],
     *,
     context_limited: bool,
-    config: CombineConfig = CombineConfig(),
+    config: CombineConfig | None = None,
 ) -> Combined:
-    """The rules' log-odds for one post, as a list of named terms and their sum."""
+    """The rules' log-odds for one post, as a list of named terms and their sum (`config`: the
+    shipped policy unless given)."""
+    config = config or _default_config()
     sums = category_sums(signal_weights)
     caps = dict(config.category_caps)
     terms = [Term("bias", config.bias, "where a post with no signals starts")]
@@ -111,7 +189,7 @@ def combine(
         cap = caps.get(category, config.category_cap)
         terms.append(Term(f"category:{category}", min(total, cap), f"sum {total:g}, cap {cap:g}"))
     fired = set(sums)
-    if "contact_diversion" in fired and fired & MONEY_CATEGORIES:
+    if config.contact_category in fired and fired & config.money_categories:
         terms.append(Term("bonus:contact+money", config.co_occurrence_bonus, "private channel next to a money lure"))
     context_weights = list(context_weights)
     cue_total = sum(context_weights)

@@ -1,16 +1,18 @@
 """Extractors: signals that need structure, not just phrases.
 
 Each extractor is a small class that finds spans in normalized text. What it is
-called, its category, weight, messages and examples live in `rules/extractors.toml`
-(keyed by the extractor's `id`), like any other rule, so they can be tuned and
-listed without touching code. Register a new one by adding it to `EXTRACTORS`.
+called, its category, weight, messages, examples and its numeric settings (`params`:
+thresholds, ratios, windows) live in `rules/extractors.toml` (keyed by the extractor's
+`id`), like any other rule, so they can be tuned and listed without touching code: the
+class names the settings it takes (`tunable`) and holds no value of its own. Register a
+new one by adding it to `EXTRACTORS`.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from warnlib.numbers import Amount, find_amounts
 
@@ -19,10 +21,44 @@ Span = tuple[int, int]
 
 class Extractor(Protocol):
     id: ClassVar[str]
+    # Setting name -> "number" or "periods" (a table of day/week/month/year numbers).
+    tunable: ClassVar[dict[str, str]]
 
     def extract(self, text: str) -> list[Span]:
         """Spans of normalized `text` that show the signal; empty if it is absent."""
         ...
+
+
+PERIODS = ("day", "week", "month", "year")
+
+
+class _Tunable:
+    """Takes its settings from its extractors.toml entry's `params`, and checks them."""
+
+    tunable: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, **params: Any) -> None:
+        missing = sorted(set(self.tunable) - set(params))
+        unknown = sorted(set(params) - set(self.tunable))
+        if missing or unknown:
+            raise ValueError(f"params missing {missing}" if missing else f"unknown params {unknown}")
+        for name, kind in self.tunable.items():
+            value = params[name]
+            if kind == "periods":
+                if (
+                    not isinstance(value, dict)
+                    or sorted(value) != sorted(PERIODS)
+                    or not all(map(_is_number, value.values()))
+                ):
+                    raise ValueError(f"params.{name} must give a number for each of {', '.join(PERIODS)}")
+                value = {period: float(v) for period, v in value.items()}
+            elif not _is_number(value):
+                raise ValueError(f"params.{name} must be a number")
+            setattr(self, name, value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 _HANDLE = (
@@ -35,7 +71,7 @@ _ID_LIKE = r"([a-z][a-z0-9.\-]{0,30}(?:\d|_)[a-z0-9_.\-]{0,30}|\d{5,12})(?![a-z0
 _PHONE = r"(?<![\d])(?:\+\d{1,3}[\s\-]{0,2})?\(?\d{2,4}\)?[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{3,5}(?![\d])"
 
 
-class ContactHandle:
+class ContactHandle(_Tunable):
     """A concrete private-channel id: `微信:coin_2024`, `qq 123456`, `t.me/xyz`, `line id: xyz`, a phone.
 
     Ids may be written in Chinese numerals (`qq 五九八七…`), follow a bare "talk to / contact"
@@ -91,12 +127,20 @@ def _near(amounts: list[Amount], starts: list[int], first: Amount, max_gap: int)
     return [a for a in amounts[lo:hi] if a is not first]
 
 
-class MoneyGrowth:
+class MoneyGrowth(_Tunable):
     """A small stake turned into a fortune: `从3000块开始…24万`, `5,000 into 1 million`."""
 
     id = "extract.money_growth"
-    min_ratio = 5.0
-    min_result = 10_000
+    tunable: ClassVar[dict[str, str]] = {
+        "min_stake": "number",
+        "min_ratio": "number",
+        "min_result": "number",
+        "window": "number",
+    }
+    min_stake: float
+    min_ratio: float
+    min_result: float
+    window: float
     _start_before = re.compile(r"(?:从|本金|只用|用了|拿|with|from|turned|started with|only)\s{0,2}[$¥]?$")
     _start_after = re.compile(
         r"^\s{0,2}(?:块|元|u|刀|美金|usdt|dollars?|bucks)?\s{0,2}(?:本金|开始|起步|起家|入金|into|to start|起)"
@@ -109,14 +153,14 @@ class MoneyGrowth:
         amounts = find_amounts(text)
         starts = [a.start for a in amounts]
         for index, stake in enumerate(amounts):
-            if stake.value < 50:
+            if stake.value < self.min_stake:
                 continue
             before = text[max(0, stake.start - 12) : stake.start]
             after = text[stake.end : stake.end + 12]
             is_stake = bool(self._start_before.search(before) or self._start_after.match(after))
             if is_stake:
                 need = max(self.min_ratio * stake.value, self.min_result)
-                for result in _near(amounts, starts, stake, 60):
+                for result in _near(amounts, starts, stake, int(self.window)):
                     if result.value >= need:
                         return [(stake.start, stake.end), (result.start, result.end)]
             if index + 1 < len(amounts):
@@ -129,12 +173,13 @@ class MoneyGrowth:
         return []
 
 
-class ReturnRate:
+class ReturnRate(_Tunable):
     """A periodic return: `日息1.5%`, `月收益稳定在30%`, `3% daily`, `40% a month`."""
 
     id = "extract.return_rate"
-    # Lowest rate per period that no honest product promises.
-    _thresholds: ClassVar[dict[str, float]] = {"day": 0.3, "week": 2.0, "month": 5.0, "year": 25.0}
+    # min_rate: the lowest rate per period (percent) that no honest product promises.
+    tunable: ClassVar[dict[str, str]] = {"min_rate": "periods"}
+    min_rate: dict[str, float]
     _periods: ClassVar[dict[str, str]] = {
         "日": "day",
         "每天": "day",
@@ -187,16 +232,18 @@ class ReturnRate:
         for pattern, period_group, rate_group in ((self._cn, 1, 2), (self._en_after, 2, 1), (self._en_before, 1, 2)):
             for match in pattern.finditer(text):
                 period = self._periods[match.group(period_group)]
-                if float(match.group(rate_group)) >= self._thresholds[period]:
+                if float(match.group(rate_group)) >= self.min_rate[period]:
                     spans.append(match.span())
         return spans
 
 
-class IncomeClaim:
+class IncomeClaim(_Tunable):
     """Earnings per period: `日赚500-1000`, `月入5位数`, `年入百万`, `earn $5k a month`."""
 
     id = "extract.income_claim"
-    _thresholds: ClassVar[dict[str, float]] = {"day": 300, "week": 2_000, "month": 10_000, "year": 500_000}
+    # min_income: the least per period that reads as a lure rather than a salary.
+    tunable: ClassVar[dict[str, str]] = {"min_income": "periods"}
+    min_income: dict[str, float]
     _cn_periods: ClassVar[dict[str, str]] = {
         "日赚": "day",
         "日入": "day",
@@ -232,7 +279,6 @@ class IncomeClaim:
     _en_period = re.compile(
         r"^(?:\s{0,2}[-~to]{1,2}\s{0,2}\$?[\d.,]{1,9}[km]?)?\s{0,2}(?:usd|dollars?)?\s{0,2}(?:a|per|every|each|/)\s{0,2}(day|week|month|year)"
     )
-    _en_periods: ClassVar[dict[str, str]] = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
     def extract(self, text: str) -> list[Span]:
         spans: list[Span] = []
@@ -245,7 +291,7 @@ class IncomeClaim:
                 spans.append((match.start(), match.end() + digits.end()))
                 continue
             amount = by_start.get(match.end())
-            if amount and amount.value >= self._thresholds[period]:
+            if amount and amount.value >= self.min_income[period]:
                 spans.append((match.start(), amount.end))
         for match in self._en.finditer(text):
             amount = by_start.get(match.end())
@@ -256,16 +302,17 @@ class IncomeClaim:
                 continue
             # "$5k-$10k a month": judge the claim by the top of the range.
             top = max([amount.value, *(a.value for a in find_amounts(tail.group(0)))])
-            if top >= self._thresholds[self._en_periods[tail.group(1)]]:
+            if top >= self.min_income[tail.group(1)]:
                 spans.append((match.start(), amount.end + tail.end()))
         return spans
 
 
-class Leverage:
+class Leverage(_Tunable):
     """High leverage: `50倍多单`, `开了100倍`, `100x long`, `leverage up to 125x`."""
 
     id = "extract.leverage"
-    min_multiple = 5
+    tunable: ClassVar[dict[str, str]] = {"min_multiple": "number"}
+    min_multiple: float
     _after = re.compile(
         r"(\d{1,3})\s{0,1}(?:倍|x)\s{0,2}(?:杠杆|多单|空单|合约|做多|做空|开多|开空|leverage|long|short|lev)(?![a-z])"
     )
@@ -282,7 +329,7 @@ class Leverage:
         ]
 
 
-class ResourcePrice:
+class ResourcePrice(_Tunable):
     """A price next to a trading resource: `原价398…只要59.9`, `signals room for just $39`."""
 
     id = "extract.resource_price"
@@ -293,14 +340,19 @@ class ResourcePrice:
     _resource = re.compile(
         r"手册|秘籍|秘诀|源码|社群|会员|内参|指标|策略|信号|喊单|带单|vip|course|blueprint|e-?book|signals?|membership|masterclass|playbook|mentorship|group"
     )
-    window = 30
+    # A price between min_price and max_price within `window` characters of a resource word.
+    tunable: ClassVar[dict[str, str]] = {"min_price": "number", "max_price": "number", "window": "number"}
+    min_price: float
+    max_price: float
+    window: float
 
     def extract(self, text: str) -> list[Span]:
+        window = int(self.window)
         for match in self._price.finditer(text):
             value = float(match.group(1) or match.group(2))
-            if not 5 <= value <= 2000:
+            if not self.min_price <= value <= self.max_price:
                 continue
-            lo, hi = max(0, match.start() - self.window), match.end() + self.window
+            lo, hi = max(0, match.start() - window), match.end() + window
             resource = self._resource.search(text, lo, hi)
             if resource:
                 return [match.span(), resource.span()]

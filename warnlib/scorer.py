@@ -504,4 +504,12 @@ def _bind_extractors(pack: RulePack | None) -> tuple[_ExtractorRule, ...]:
     missing = [cls.id for cls in EXTRACTORS if cls.id not in by_id]
     if missing:
         raise RuleError(f"extractors.toml has no entry for {', '.join(missing)}")
-    return tuple(_ExtractorRule(by_id[cls.id], cls()) for cls in EXTRACTORS)
+    bound = []
+    for cls in EXTRACTORS:
+        rule = by_id[cls.id]
+        try:
+            extractor = cls(**rule.params)
+        except ValueError as exc:
+            raise RuleError(f"{pack.source}: rule {rule.id}: {exc}") from None
+        bound.append(_ExtractorRule(rule, extractor))
+    return tuple(bound)

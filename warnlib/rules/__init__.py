@@ -87,6 +87,8 @@ class Rule:
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     pack: str = ""
+    # Extractors only: their numeric settings (see warnlib/extractors.py).
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
     # The phrase list and each pattern, compiled separately so each can be skipped on its own.
     parts: tuple[RulePart, ...] = field(default=(), compare=False, repr=False)
 
@@ -181,6 +183,12 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _params(value: Any, rule_id: str, source: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RuleError(f"{source}: rule {rule_id}: params must be a table")
+    return dict(value)
+
+
 def _categories(value: Any, rule_id: str, source: str) -> tuple[str, ...]:
     names = _str_tuple(value, "void_with", rule_id)
     unknown = [n for n in names if n not in CATEGORIES]
@@ -217,6 +225,7 @@ def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
         examples_match=_str_tuple(examples.get("match"), "examples.match", rule_id),
         examples_no_match=_str_tuple(examples.get("no_match"), "examples.no_match", rule_id),
         pack=pack,
+        params=_params(raw.get("params", {}), rule_id, source),
         parts=_compile(f"{source}: {rule_id}", phrases, patterns),
     )
 
