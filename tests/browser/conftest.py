@@ -147,6 +147,13 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     server.stop()
 
 
+def api_meta(server: ApiServer) -> dict:
+    import json
+
+    with urllib.request.urlopen(server.url + "/v1/meta", timeout=5) as response:
+        return json.loads(response.read())
+
+
 # ---------- the sites ----------
 
 
@@ -321,3 +328,33 @@ def ext(browser: Browser, api: ApiServer) -> Iterator[Browser]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# ---------- what the extension should say ----------
+
+LOCALES_DIR = EXTENSION / "_locales"
+MAX_REASONS = 4  # extension/lib/reasons.js
+
+
+@functools.cache
+def messages(language: str = "zh_CN") -> dict[str, str]:
+    """The extension's UI strings for `language` ('zh_CN' or 'en')."""
+    import json
+
+    raw = json.loads((LOCALES_DIR / language / "messages.json").read_text(encoding="utf-8"))
+    return {key: value["message"] for key, value in raw.items()}
+
+
+def expected_reasons(assessment, language: str = "zh_CN") -> list[str]:
+    """The reasons the extension shows for an assessment: one plain sentence per category that
+    fired (background categories left out), strongest category first, at most MAX_REASONS."""
+    import warnlib
+
+    background = set(warnlib.Scorer().combine_config.background_categories)
+    weights: dict[str, float] = {}
+    for signal in assessment.signals:
+        if signal.category not in background:
+            weights[signal.category] = weights.get(signal.category, 0.0) + signal.weight
+    ranked = sorted(weights, key=lambda c: (-assessment.categories.get(c, 0.0), -weights[c]))
+    t = messages(language)
+    return [t[f"reason_{c}"] for c in ranked[:MAX_REASONS]]
