@@ -38,7 +38,7 @@
     .join('; ');
   const HIGHLIGHT = 'warnlib-evidence';
   const BLUR_ATTR = 'data-warnlib-blur';
-  const NARROW_PX = 300; // below this the bar stacks: label and × above, buttons below
+  const NARROW_PX = 340; // below this the bar stacks: label and × above, buttons below
   const MIN_VISIBLE_PX = 24; // a badge smaller than this cannot be read: then we do not mask
 
   function isHost(node) {
@@ -56,12 +56,19 @@
     .label { order: 1; flex: 1 1 8em; min-width: 0; font-weight: 600; color: var(--fg);
       white-space: normal; overflow-wrap: anywhere; word-break: normal; line-break: strict; }
     .label::before { content: "⚠"; margin-inline-end: 4px; }
+    .short { display: none; }
     .controls { order: 2; display: flex; flex-wrap: wrap; gap: 4px 6px; }
     .dismiss { order: 3; }
+    /* A feed card (about 216 px, down to 160): label and × on top, the buttons below, smaller
+       type, so the whole label stays readable and every button stays inside the card. */
     @container (max-width: ${NARROW_PX}px) {
-      .label { flex: 1 1 0; }
+      .bar { gap: 3px 4px; padding: 3px 4px; }
+      .label { flex: 1 1 0; font-size: 12px; line-height: 1.35; }
+      .long { display: none; }
+      .short { display: inline; }
       .dismiss { order: 2; align-self: flex-start; }
-      .controls { order: 3; flex: 1 1 100%; }
+      .controls { order: 3; flex: 1 1 100%; gap: 3px 4px; }
+      .controls button { font-size: 11px; padding: 1px 5px; }
     }
     button { all: unset; box-sizing: border-box; cursor: pointer; border-radius: 6px; padding: 2px 8px;
       font: inherit; font-size: 12px; line-height: 1.4; border: 1px solid var(--edge); color: var(--fg);
@@ -75,7 +82,7 @@
     /* The reasons open in the top layer (popover), so a card's fixed height or overflow:hidden
        cannot clip them and opening them never shifts the page's layout. */
     .panel { position: fixed; inset: auto; margin: 0; box-sizing: border-box; width: 360px;
-      max-width: calc(100vw - 16px); max-height: 60vh; overflow: auto; padding: 8px 12px 10px;
+      max-width: calc(100vw - 16px); max-height: 75vh; overflow: auto; padding: 8px 12px 10px;
       border: 1px solid var(--edge); border-radius: 8px; background: #fff; color: #1d2939;
       box-shadow: 0 8px 24px rgba(16, 24, 40, .18);
       font: 13px/1.5 system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; }
@@ -294,7 +301,14 @@
     bar.className = 'bar';
     const label = doc.createElement('span');
     label.className = 'label';
-    label.textContent = R.badgeLabel(level, t);
+    // Full wording, or a shorter one where the post is narrow (a feed card): never cut off.
+    const long = doc.createElement('span');
+    long.className = 'long';
+    long.textContent = R.badgeLabel(level, t);
+    const short = doc.createElement('span');
+    short.className = 'short';
+    short.textContent = R.shortBadgeLabel(level, t);
+    label.append(long, short);
 
     // The reasons open in the top layer, beside the post where there is room.
     const panel = doc.createElement('div');
@@ -439,7 +453,7 @@
       placements(post, opts.anchor || post)[0](host);
       show.remove();
     } else if (wantsMask && maskRoot.contains(host)) {
-      label.title = `${label.textContent} — ${t.maskedNotice}`;
+      label.title = `${long.textContent} — ${t.maskedNotice}`;
       unmask = mask(maskRoot, host);
     } else {
       show.remove(); // badge outside the post: nothing of the post can be masked around it

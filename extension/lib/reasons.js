@@ -8,11 +8,13 @@
   const { LOW, MEDIUM, HIGH, isFlagged } = globalThis.WarnlibLevels;
 
   const MAX_REASONS = 4; // more than this and nobody reads any of them
-  const MAX_QUOTES = 2;
+  const MAX_QUOTES = 1; // one quote per reason: the words themselves are highlighted in the post
+  const WORDLIKE = /[\p{L}\p{N}]/gu; // a quote must show at least two letters or digits
   const QUOTE_CONTEXT = 12; // code points shown either side of the evidence
 
   // Message keys per level (the wording lives in _locales).
   const BADGE_KEY = { [HIGH]: 'badgeHigh', [MEDIUM]: 'badgeMedium' };
+  const SHORT_BADGE_KEY = { [HIGH]: 'badgeHighShort', [MEDIUM]: 'badgeMediumShort' };
   const LEVEL_KEY = { [HIGH]: 'riskHigh', [MEDIUM]: 'riskMedium', [LOW]: 'riskLow' };
   const VERDICT_BUTTONS = [
     ['not_scam', 'notScam', 'not-scam'],
@@ -21,6 +23,11 @@
 
   function badgeLabel(level, t) {
     return t[BADGE_KEY[level]] || t.badgeMedium;
+  }
+
+  // The label for a narrow card (a feed card is about 216 px wide).
+  function shortBadgeLabel(level, t) {
+    return t[SHORT_BADGE_KEY[level]] || badgeLabel(level, t);
   }
 
   // "风险程度：高" / "Risk: high" — a level, not a grade-like score.
@@ -86,7 +93,7 @@
     const chosen = [];
     for (const span of [...spans].filter((s) => validSpan(s, cps.length)).sort((a, b) => a[0] - b[0])) {
       const piece = cps.slice(span[0], span[1]).join('').trim();
-      if (!piece || seen.has(piece)) continue;
+      if ((piece.match(WORDLIKE) || []).length < 2 || seen.has(piece)) continue;
       seen.add(piece);
       chosen.push(quoteNode(doc, cps, span[0], span[1]));
       if (chosen.length === MAX_QUOTES) break;
@@ -120,11 +127,13 @@
     if (modelQuotes.length && reasons.length < MAX_REASONS + 1) {
       list.append(reasonItem(doc, 'reason model', t.modelReason, modelQuotes));
     }
+    // The level and what to do first: that is what a reader needs even without reading on.
     const level = doc.createElement('div');
     level.className = 'level-line';
     level.textContent = levelLine(result.level, t);
-    container.append(title, list, level);
+    container.append(level);
     if (isFlagged(result.level)) container.append(adviceNode(doc, t));
+    container.append(title, list);
   }
 
   // The one line of advice on a risky post.
@@ -165,6 +174,7 @@
 
   globalThis.WarnlibReasons = Object.freeze({
     badgeLabel,
+    shortBadgeLabel,
     levelLine,
     mergedReasons,
     renderReasons,

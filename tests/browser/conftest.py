@@ -29,17 +29,35 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-EXTENSION = REPO / "extension"
+# WARNLIB_EXTENSION_DIR runs the browser tests against another copy of the extension (to show a
+# regression test fails on older code).
+EXTENSION = Path(os.environ.get("WARNLIB_EXTENSION_DIR") or REPO / "extension")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM = Path(os.environ.get("WARNLIB_CHROMIUM", "/usr/bin/chromium"))
 
 # Which fixture page each mapped host serves, by path prefix (first match wins).
 SITE_ROUTES: dict[str, list[tuple[str, str]]] = {
-    "www.xiaohongshu.com": [("/explore/", "xiaohongshu/note.html"), ("/", "xiaohongshu/explore.html")],
-    "weibo.com": [("/", "weibo/feed.html")],
-    "x.com": [("/", "x/home.html")],
-    "www.reddit.com": [("/", "reddit/feed.html")],
+    "www.xiaohongshu.com": [
+        ("/explore/", "xiaohongshu/note.html"),
+        ("/search_result", "xiaohongshu/bare.html"),
+        ("/unknown-layout", "xiaohongshu/unknown-layout.html"),
+        ("/", "xiaohongshu/explore.html"),
+    ],
+    "weibo.com": [("/7654321/", "weibo/detail.html"), ("/", "weibo/feed.html")],
+    "x.com": [
+        ("/i/article/", "x/article.html"),
+        ("/coach/status/", "x/article.html"),
+        ("/broken", "x/surrogate.html"),
+        ("/", "x/home.html"),
+    ],
+    "www.reddit.com": [
+        ("/r/CryptoCurrency/comments/", "reddit/comments.html"),
+        ("/r/personalfinance/comments/", "reddit/redesign-2019.html"),
+        ("/r/empty/", "reddit/empty-posts.html"),
+        ("/", "reddit/feed.html"),
+    ],
+    "old.reddit.com": [("/r/CryptoCurrency/comments/", "reddit/old-comments.html"), ("/", "reddit/old.html")],
 }
 
 # A rule pack whose message is an HTML payload: the overlay must show it as text.
@@ -105,11 +123,16 @@ class ApiServer:
             return [dict(r) for r in con.execute("SELECT * FROM feedback ORDER BY id")]
 
 
-def start_api(tmp: Path, *, rules: Path | None = None, api_keys: str = "") -> ApiServer:
-    """Start the real API (`python -m warnlib_server`) on a free port and wait for /healthz."""
+def start_api(
+    tmp: Path, *, rules: Path | None = None, api_keys: str = "", settings: dict[str, str] | None = None
+) -> ApiServer:
+    """Start the real API (`python -m warnlib_server`) on a free port and wait for /healthz.
+
+    `settings` are more WARNLIB_* variables, e.g. {"WARNLIB_MAX_TEXT_CHARS": "50"}."""
     port = free_port()
     db = tmp / "feedback.sqlite3"
     env = {**os.environ, "WARNLIB_FEEDBACK_DB": str(db), "PYTHONUNBUFFERED": "1", "WARNLIB_API_KEYS": api_keys}
+    env.update(settings or {})
     env.pop("WARNLIB_CONFIG", None)
     if rules is not None:
         env["WARNLIB_RULES"] = str(rules)

@@ -77,7 +77,13 @@ def test_reasons_are_merged_plain_words_with_evidence_highlighted(ext):
     assert set(model_reason.locator("mark").all_inner_texts()) <= learned
     # Each reason quotes its evidence, marked, as the API's spans point at it.
     marks = badge.locator(".reason mark").all_inner_texts()
-    assert "带单" in marks and "稳赚不赔" in marks
+    assert "稳赚不赔" in marks and any("带单" in m for m in marks)
+    # One quote per reason, taken from the evidence of that reason's category.
+    evidence = {c: {e for s in expected.signals if s.category == c for e in s.evidence} for c in expected.categories}
+    for item in badge.locator(".reason:not(.model)").all():
+        category = item.get_attribute("class").split("cat-")[1]
+        assert item.locator("mark").count() == 1
+        assert item.locator("mark").inner_text() in evidence[category]
     # ...and the same words are highlighted in the post itself, without changing its DOM.
     spots = highlighted(page, wait=True)
     assert "带单" in spots and "稳赚不赔" in spots
