@@ -57,6 +57,8 @@
     }
   }
 
+  WarnlibOverlay.setTimer(timed);
+
   async function ask(message) {
     try {
       return await chrome.runtime.sendMessage(message);

@@ -280,7 +280,7 @@
   /**
    * Put a warning on `post`. opts: {anchor, maskRoot, parts, text, result, t (messages), blur,
    * background (categories not shown as reasons), onDismiss(), onFeedback(verdict) -> Promise<bool>}.
-   * Returns {host, visible, remove()}.
+   * Returns {host, visible, remove()}; `visible` (and the mask) follow after the next layout.
    */
   function attach(post, opts) {
     const doc = post.ownerDocument;
@@ -314,7 +314,6 @@
     const panel = doc.createElement('div');
     panel.className = `panel ${level}`;
     panel.setAttribute('popover', 'manual');
-    R.renderReasons(doc, panel, text, result, t, { background: opts.background || [] });
     const note = doc.createElement('div');
     note.className = 'note';
     note.setAttribute('aria-live', 'polite');
@@ -367,7 +366,10 @@
 
     const why = button(doc, t.showReasons, 'why', () => {
       if (isOpen()) panel.hidePopover();
-      else panel.showPopover();
+      else {
+        fillPanel();
+        panel.showPopover();
+      }
     });
     why.setAttribute('aria-expanded', 'false');
     panel.addEventListener('toggle', (e) => {
@@ -417,18 +419,26 @@
     const show = button(doc, t.showPost, 'show', reveal);
     show.title = t.maskedNotice;
 
-    const actions = doc.createElement('div');
-    actions.className = 'actions';
-    actions.append(
-      ...R.feedbackButtons(doc, t, async (verdict) => {
-        note.textContent = '…';
-        const ok = await opts.onFeedback?.(verdict);
-        note.textContent = ok ? t.feedbackThanks : t.feedbackFailed;
-        if (ok && verdict === 'not_scam') setTimeout(() => controller.remove(), 900);
-      }),
-      button(doc, t.dismiss, 'dismiss-text', () => dismiss.click()),
-    );
-    panel.append(actions, note);
+    // The reasons are put in words when first asked for: most warnings are never opened, and
+    // building every panel up front was most of the time spent drawing badges in a feed.
+    let panelFilled = false;
+    const fillPanel = () => {
+      if (panelFilled) return;
+      panelFilled = true;
+      R.renderReasons(doc, panel, text, result, t, { background: opts.background || [] });
+      const actions = doc.createElement('div');
+      actions.className = 'actions';
+      actions.append(
+        ...R.feedbackButtons(doc, t, async (verdict) => {
+          note.textContent = '…';
+          const ok = await opts.onFeedback?.(verdict);
+          note.textContent = ok ? t.feedbackThanks : t.feedbackFailed;
+          if (ok && verdict === 'not_scam') setTimeout(() => controller.remove(), 900);
+        }),
+        button(doc, t.dismiss, 'dismiss-text', () => dismiss.click()),
+      );
+      panel.append(actions, note);
+    };
 
     const wantsMask = Boolean(opts.blur && level === HIGH);
     const maskRoot = opts.maskRoot || post; // what is covered: the post, or only part of it
@@ -441,26 +451,82 @@
     root.append(box);
     isolateEvents(host);
 
-    for (const put of placements(post, opts.anchor || post)) {
-      put(host);
-      if (canBeSeen(host, label, dismiss, post)) {
+    // Whether it can be seen is checked after the browser's next layout (an IntersectionObserver
+    // callback), for all new badges at once: checking each one as it is inserted forced a layout
+    // per badge. Until then the post is not masked.
+    const spots = placements(post, opts.anchor || post);
+    spots[0](host);
+    host.setAttribute('data-visible', 'pending');
+    const settle = (seen, spot) => {
+      if (seen) {
         controller.visible = true;
-        break;
+        if (wantsMask && maskRoot.contains(host)) {
+          label.title = `${long.textContent} — ${t.maskedNotice}`;
+          unmask = mask(maskRoot, host);
+        } else {
+          show.remove(); // badge outside the post: nothing of the post can be masked around it
+        }
+        host.setAttribute('data-visible', 'true');
+        return null;
       }
-    }
-    if (!controller.visible) {
+      if (spot + 1 < spots.length) {
+        spots[spot + 1](host);
+        return spot + 1; // look again after the next layout
+      }
       // Nowhere to be seen: leave it at the anchor (harmless) and never mask.
-      placements(post, opts.anchor || post)[0](host);
+      spots[0](host);
       show.remove();
-    } else if (wantsMask && maskRoot.contains(host)) {
-      label.title = `${long.textContent} — ${t.maskedNotice}`;
-      unmask = mask(maskRoot, host);
-    } else {
-      show.remove(); // badge outside the post: nothing of the post can be masked around it
-    }
-    host.setAttribute('data-visible', String(controller.visible));
+      host.setAttribute('data-visible', 'false');
+      return null;
+    };
+    watch(host, { spot: 0, check: () => canBeSeen(host, label, dismiss, post), settle });
+    const remove = controller.remove;
+    controller.remove = () => {
+      unwatch(host);
+      remove();
+    };
     return controller;
   }
 
-  globalThis.WarnlibOverlay = { attach, findRanges, isHost, HOST_SELECTOR };
+  // ---------- checking badges after layout, in one pass ----------
+
+  const watched = new Map(); // host -> {spot, check(), settle(seen, spot) -> next spot or null}
+  let seer = null;
+  let timer = (name, fn) => fn(); // main.js installs its main-thread timer
+
+  function onLaid(entries) {
+    timer('visibility', () => {
+      // All reads first (one layout, already done by the browser), then all writes.
+      const verdicts = [];
+      for (const entry of entries) {
+        const state = watched.get(entry.target);
+        if (state) verdicts.push([entry.target, state, state.check()]);
+      }
+      for (const [host, state, seen] of verdicts) {
+        seer.unobserve(host);
+        const next = host.isConnected ? state.settle(seen, state.spot) : null;
+        if (next === null) watched.delete(host);
+        else {
+          state.spot = next;
+          seer.observe(host); // observing anew reports after the next layout
+        }
+      }
+    });
+  }
+
+  function watch(host, state) {
+    if (!seer) seer = new IntersectionObserver(onLaid);
+    watched.set(host, state);
+    seer.observe(host);
+  }
+
+  function unwatch(host) {
+    if (watched.delete(host)) seer.unobserve(host);
+  }
+
+  function setTimer(fn) {
+    timer = fn;
+  }
+
+  globalThis.WarnlibOverlay = { attach, findRanges, isHost, setTimer, HOST_SELECTOR };
 })();

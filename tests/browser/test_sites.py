@@ -26,7 +26,12 @@ def level(page, selector: str) -> str | None:
 
 
 def wait_level(page, selector: str, timeout: float = 10_000) -> str:
+    """Wait until `selector` was answered and any warning on the page is settled (placed where it
+    can be seen, and the post masked or not): that follows one layout after the answer."""
     page.wait_for_selector(f"{selector}{CHECKED}", state="attached", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-warnlib-badge][data-visible=\"pending\"]')", timeout=timeout
+    )
     return level(page, selector)
 
 
