@@ -153,6 +153,8 @@ def test_feedback_buttons_store_rows_in_the_server_database(ext, api):
     assert wait_level(page, "#scam-1") == "high"
     badge = page.locator("#scam-1 [data-warnlib-badge]")
     badge.locator(".why").click()
+    t = messages()
+    assert badge.locator(".actions button").all_inner_texts() == [t["notScam"], t["isScam"], t["dismiss"]]
     badge.locator(".is-scam").click()
     badge.locator(".note", has_text="谢谢").wait_for()
     rows = wait_rows(api, start + 1)
