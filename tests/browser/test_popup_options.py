@@ -247,6 +247,8 @@ def test_stopped_or_silent_server_leaves_pages_intact(ext, tmp_path):
     popup = open_popup(ext)
     assert popup.inner_text("#server-state") == messages()["statusDown"]
     assert popup.inner_text("#server-explain") == messages()["pageStillWorks"]
+    # English words wrap between words, never inside one ('us e'); Chinese between characters.
+    assert popup.eval_on_selector("#server-explain", "e => getComputedStyle(e).wordBreak") == "normal"
     # No raw error text; the setup command only inside the fold for whoever installed it.
     body = popup.inner_text("body")
     assert "Failed" not in body and "fetch" not in body and "pip install" not in body
