@@ -58,6 +58,7 @@ def test_client_reads_meta(live_server: Callable[..., Any]) -> None:
 def test_client_feedback_carries_level_and_locale(live_server: Callable[..., Any]) -> None:
     import asyncio
     import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
 
     from warnlib.client import AsyncClient, Client
 
@@ -72,7 +73,9 @@ def test_client_feedback_carries_level_and_locale(live_server: Callable[..., Any
         async with AsyncClient(server.url, locale="en") as client:
             return await client.feedback(text, "scam", level="medium")
 
-    third = asyncio.run(send_async())
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        third = pool.submit(asyncio.run, send_async()).result(timeout=60)
     with sqlite3.connect(server.feedback_db) as connection:
         rows = {
             row[0]: row[1:]
