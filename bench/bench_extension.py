@@ -151,7 +151,7 @@ def run_once(ctx, worker, enabled: bool) -> dict:
         "script_s": script_seconds(cdp),
         "steps": steps,
         "checked": page.locator("[data-warnlib-level]").count(),
-        "flagged": page.locator("warnlib-badge").count(),
+        "flagged": page.locator("[data-warnlib-badge]").count(),
         "measures_ms": page.evaluate(
             "() => performance.getEntriesByType('measure').filter(e => e.name.startsWith('warnlib:'))"
             ".reduce((a, e) => { a[e.name] = (a[e.name] || 0) + e.duration; return a; }, {})"

@@ -28,6 +28,7 @@ from .config import ServerConfig
 from .errors import ApiError, register_error_handlers
 from .feedback import FeedbackStore
 from .limits import AssessmentCache, RateLimiter
+from .meta import meta_v1
 from .openapi import build_spec
 from .schemas import build_schemas
 
@@ -96,6 +97,7 @@ def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(meta)
     app.register_blueprint(v1)
+    app.register_blueprint(meta_v1)
     register_error_handlers(app)
     CORS(
         app,

@@ -10,6 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 import warnlib
 
 from .config import ServerConfig
+from .meta import add_to_spec as add_meta_to_spec
 from .schemas import RESPONSE_SCHEMAS, RequestSchemas
 
 _ERRORS = {
@@ -122,4 +123,5 @@ def build_spec(config: ServerConfig, schemas: RequestSchemas) -> dict[str, Any]:
             }
         },
     )
+    add_meta_to_spec(spec)
     return spec.to_dict()

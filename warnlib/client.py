@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import httpx
 
-from warnlib.types import Assessment, Locale
+from warnlib.types import Assessment, Level, Locale
 
 DEFAULT_URL = "http://127.0.0.1:8765"
 DEFAULT_TIMEOUT = 10.0
@@ -102,10 +102,22 @@ def _batch_body(chunk: Sequence[str], offset: int, locale: Locale) -> dict[str, 
     return {"items": [{"id": str(offset + i), "text": text} for i, text in enumerate(chunk)], "locale": locale}
 
 
-def _feedback_body(text: str, verdict: Verdict, score: float | None, url: str | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"text": text, "verdict": verdict}
+def _feedback_body(
+    text: str,
+    verdict: Verdict,
+    *,
+    score: float | None,
+    level: Level | None,
+    locale: Locale,
+    url: str | None,
+) -> dict[str, Any]:
+    # The level and locale the reader saw go with the verdict: an English reader's verdict is
+    # stored as "en", and `warnlib feedback` exports can be evaluated per level.
+    body: dict[str, Any] = {"text": text, "verdict": verdict, "locale": locale}
     if score is not None:
         body["score"] = score
+    if level is not None:
+        body["level"] = level
     if url is not None:
         body["url"] = url
     return body
@@ -160,13 +172,31 @@ class Client:
         """The server's loaded rule catalogue."""
         return _rules(self._request("GET", "/v1/rules"))
 
-    def feedback(self, text: str, verdict: Verdict, *, score: float | None = None, url: str | None = None) -> int:
-        """Report whether a post is a scam; the server stores the text. Returns the stored row id."""
-        return int(self._request("POST", "/v1/feedback", json=_feedback_body(text, verdict, score, url))["id"])
+    def feedback(
+        self,
+        text: str,
+        verdict: Verdict,
+        *,
+        score: float | None = None,
+        level: Level | None = None,
+        locale: Locale | None = None,
+        url: str | None = None,
+    ) -> int:
+        """Report whether a post is a scam; the server stores the text. Returns the stored row id.
+
+        Pass the `score` and `level` of the assessment the verdict is about; `locale` defaults to
+        the client's (the language the reader saw the post's reasons in).
+        """
+        body = _feedback_body(text, verdict, score=score, level=level, locale=locale or self.locale, url=url)
+        return int(self._request("POST", "/v1/feedback", json=body)["id"])
 
     def health(self) -> dict[str, Any]:
         """The server's status, versions and limits."""
         return self._request("GET", "/healthz")
+
+    def meta(self) -> dict[str, Any]:
+        """The server's levels, thresholds, request limits, locales and versions (`GET /v1/meta`)."""
+        return self._request("GET", "/v1/meta")
 
     def close(self) -> None:
         self._http.close()
@@ -220,12 +250,24 @@ class AsyncClient:
     async def rules(self) -> list[RuleInfo]:
         return _rules(await self._request("GET", "/v1/rules"))
 
-    async def feedback(self, text: str, verdict: Verdict, *, score: float | None = None, url: str | None = None) -> int:
-        body = await self._request("POST", "/v1/feedback", json=_feedback_body(text, verdict, score, url))
-        return int(body["id"])
+    async def feedback(
+        self,
+        text: str,
+        verdict: Verdict,
+        *,
+        score: float | None = None,
+        level: Level | None = None,
+        locale: Locale | None = None,
+        url: str | None = None,
+    ) -> int:
+        body = _feedback_body(text, verdict, score=score, level=level, locale=locale or self.locale, url=url)
+        return int((await self._request("POST", "/v1/feedback", json=body))["id"])
 
     async def health(self) -> dict[str, Any]:
         return await self._request("GET", "/healthz")
+
+    async def meta(self) -> dict[str, Any]:
+        return await self._request("GET", "/v1/meta")
 
     async def aclose(self) -> None:
         await self._http.aclose()

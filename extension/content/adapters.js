@@ -1,7 +1,8 @@
-// Shared helpers for the site adapters. Loaded first in every content-script group;
-// each file in sites/ then calls WarnlibAdapters.register({...}).
+// Shared helpers for the site adapters. Loaded first in every content-script group (after
+// lib/); each file in sites/ then calls WarnlibAdapters.register({...}).
 // An adapter is {name, matches(host), selectors, findPosts(root), textParts(post),
-// textOf(post), anchorOf(post)}; selectors live in one object at the top of its file.
+// textOf(post), anchorOf(post)}; selectors live in one object at the top of its file, each
+// with where it was seen and when (SITES.md has the same notes).
 (() => {
   if (globalThis.WarnlibAdapters) return; // injected twice (e.g. extension reload): keep the first
 
@@ -23,6 +24,12 @@
     return [];
   }
 
+  // Everything any selector of the list matches, once each, in document order: for markups
+  // that live side by side on one page (a post and its comments, old and new cards).
+  function allMatches(root, selectorList) {
+    return selectorList.length ? Array.from(root.querySelectorAll(selectorList.join(','))) : [];
+  }
+
   function firstOne(root, selectorList) {
     for (const selector of selectorList) {
       const found = root.querySelector(selector);
@@ -38,6 +45,15 @@
     return elements.filter((el) => {
       for (let p = el.parentElement; p; p = p.parentElement) if (set.has(p)) return false;
       return true;
+    });
+  }
+
+  // The elements matching `selectorList` inside `post` that belong to it and not to a nested
+  // item matching `nested` (a reply inside a comment has its own text).
+  function ownMatches(post, selectorList, nested) {
+    return allMatches(post, selectorList).filter((el) => {
+      const owner = el.closest(nested);
+      return !owner || owner === post || !post.contains(owner);
     });
   }
 
@@ -57,5 +73,5 @@
     return adapters.find((a) => a.matches(host)) || null;
   }
 
-  globalThis.WarnlibAdapters = { register, forHost, firstMatch, firstOne, outermost, collapse, all: adapters };
+  globalThis.WarnlibAdapters = { register, forHost, firstMatch, allMatches, firstOne, outermost, ownMatches, collapse };
 })();

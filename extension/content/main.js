@@ -8,7 +8,6 @@
   const adapter = globalThis.WarnlibAdapters?.forHost(location.hostname);
   if (!adapter) return;
 
-  const LEVELS = { low: 0, medium: 1, high: 2 };
   const DEBOUNCE_MS = 100; // feeds mutate in bursts; one scan per burst
   const SEND_DELAY_MS = 30; // gather the posts one scroll reveals into one message
 
@@ -20,6 +19,11 @@
   const pending = new Set();
   const controllers = new Set();
   const checkedTexts = new Set();
+  // How well the adapter understands this page: posts found, and posts on screen that had text.
+  // The popup says 'layout not recognised' when a supported site yields nothing readable.
+  const understanding = { scanned: false, found: 0, withText: 0, empty: 0 };
+  let emptyPosts = new WeakSet();
+  let textPosts = new WeakSet();
   const flaggedTexts = new Set();
   let config = null;
   let io = null;
@@ -53,6 +57,8 @@
     }
   }
 
+  WarnlibOverlay.setTimer(timed);
+
   async function ask(message) {
     try {
       return await chrome.runtime.sendMessage(message);
@@ -70,8 +76,10 @@
         if (!observed.has(post)) {
           observed.add(post);
           io.observe(post);
+          understanding.found += 1;
         }
       }
+      understanding.scanned = true;
       for (const post of observed) {
         if (!post.isConnected) {
           io.unobserve(post);
@@ -98,9 +106,8 @@
 
   // Our own badge going in or out is not news.
   function isNews(r) {
-    if (r.target.localName === WarnlibOverlay.HOST_TAG) return false;
-    const ours = (n) => n.nodeType === 1 && n.localName === WarnlibOverlay.HOST_TAG;
-    if (r.type === 'childList' && [...r.addedNodes, ...r.removedNodes].every(ours)) return false;
+    if (WarnlibOverlay.isHost(r.target)) return false;
+    if (r.type === 'childList' && [...r.addedNodes, ...r.removedNodes].every(WarnlibOverlay.isHost)) return false;
     return true;
   }
 
@@ -126,7 +133,15 @@
     if (current) post.removeAttribute('data-warnlib-level'); // the answer was for other text
     if (!text) {
       state.delete(post);
+      if (!emptyPosts.has(post)) {
+        emptyPosts.add(post);
+        understanding.empty += 1;
+      }
       return;
+    }
+    if (!textPosts.has(post)) {
+      textPosts.add(post);
+      understanding.withText += 1;
     }
     state.set(post, { text });
     pending.add(post);
@@ -163,25 +178,34 @@
   function show(post, st, result, dismissed) {
     checkedTexts.add(st.text);
     post.setAttribute('data-warnlib-level', result.level);
-    const warn = result.level !== 'low' && (LEVELS[result.level] ?? 0) >= (LEVELS[config.sensitivity] ?? 1);
-    if (!warn) return;
+    if (!WarnlibLevels.warns(result.level, config.sensitivity)) return;
     flaggedTexts.add(st.text);
     if (dismissed || st.controller) return;
     const text = st.text;
     st.controller = WarnlibOverlay.attach(post, {
       anchor: adapter.anchorOf(post),
+      maskRoot: adapter.maskRootOf ? adapter.maskRootOf(post) : post,
       parts: adapter.textParts(post),
       text,
       result,
       t: config.messages,
       blur: config.blurHigh,
+      background: config.backgroundCategories,
       onDismiss: () => {
         controllers.delete(st.controller);
         st.controller = null;
         ask({ type: 'dismiss', text });
       },
       onFeedback: async (verdict) => {
-        const r = await ask({ type: 'feedback', text, verdict, score: result.score, url: location.href });
+        const r = await ask({
+          type: 'feedback',
+          text,
+          verdict,
+          score: result.score,
+          level: result.level,
+          locale: config.locale,
+          url: location.href,
+        });
         return Boolean(r && r.ok);
       },
     });
@@ -212,6 +236,9 @@
     pending.clear();
     checkedTexts.clear();
     flaggedTexts.clear();
+    Object.assign(understanding, { scanned: false, found: 0, withText: 0, empty: 0 });
+    emptyPosts = new WeakSet();
+    textPosts = new WeakSet();
   }
 
   async function start() {
@@ -231,6 +258,7 @@
       enabled: Boolean(config && config.enabled),
       checked: checkedTexts.size,
       flagged: flaggedTexts.size,
+      ...understanding,
       mainThreadMs: perf.ms,
       mainThreadByKind: perf.byKind,
       postsAnswered: perf.posts,

@@ -1,5 +1,7 @@
-// Settings shared by the service worker, the options page and the popup.
-// Stored in chrome.storage.sync so they follow the user's browser profile.
+// Settings shared by the background, the options page and the popup.
+// Stored through lib/storage.js (chrome.storage.sync) so they follow the user's browser profile.
+import './levels.js';
+import { settingsStore } from './storage.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8765';
 
@@ -9,21 +11,21 @@ export const SITES = ['xiaohongshu', 'weibo', 'x', 'reddit'];
 export const DEFAULTS = Object.freeze({
   serverUrl: DEFAULT_SERVER,
   apiKey: '',
-  sensitivity: 'medium', // lowest level that shows a warning: 'medium' or 'high'
+  sensitivity: globalThis.WarnlibLevels.MEDIUM, // lowest level that shows a warning (a flagged level)
   blurHigh: true, // cover high-risk posts until the reader chooses to see them
   sites: Object.fromEntries(SITES.map((s) => [s, true])),
   language: 'auto', // 'auto' | 'zh_CN' | 'en'
 });
 
 export async function getSettings() {
-  const stored = await chrome.storage.sync.get(Object.keys(DEFAULTS));
+  const stored = await settingsStore.get(Object.keys(DEFAULTS));
   const merged = { ...DEFAULTS, ...stored };
   merged.sites = { ...DEFAULTS.sites, ...(stored.sites || {}) };
   return merged;
 }
 
 export async function saveSettings(patch) {
-  await chrome.storage.sync.set(patch);
+  await settingsStore.set(patch);
 }
 
 // 'http://host:1234/' -> 'http://host:1234' ; throws on anything that is not http(s).

@@ -2,6 +2,7 @@
 // sensitivity, masking, per-site switches and language.
 import { DEFAULTS, getSettings, normalizeServerUrl, originPattern, saveSettings } from '../lib/settings.js';
 import { applyMessages, loadMessages, resolveLanguage } from '../lib/i18n.js';
+import { statusWords } from '../lib/result-view.js';
 
 const form = document.getElementById('form');
 const $ = (id) => document.getElementById(id);
@@ -75,8 +76,9 @@ async function onTest() {
     return;
   }
   const status = await chrome.runtime.sendMessage({ type: 'status', candidate });
-  const key = { ok: 'statusOk', down: 'statusDown', timeout: 'statusSlow', auth: 'statusAuth' }[status.state] || 'statusError';
-  $('test-result').textContent = `${t[key]} (${status.serverUrl})${status.state === 'ok' ? '' : ' ' + (status.message || '')}`;
+  const words = statusWords(status.state, t);
+  $('test-result').textContent = status.state === 'ok' ? `${t.popupServer}${words}` : words;
+  $('test-result').dataset.state = status.state;
 }
 
 async function localize(language) {

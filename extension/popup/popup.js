@@ -1,19 +1,20 @@
-// Popup: server status (with how to start it), this tab's counts, and a paste-to-check box.
+// Popup: is checking working (in plain words, with the setup command folded away for whoever
+// installed the extension), this tab's counts or why there are none, and a paste-to-check box.
 import { getSettings } from '../lib/settings.js';
 import { applyMessages, loadMessages, resolveLanguage } from '../lib/i18n.js';
-import { renderResult } from '../lib/result-view.js';
+import { needsSetup, renderResult, statusWords } from '../lib/result-view.js';
 
 const $ = (id) => document.getElementById(id);
 
-const STATE_KEYS = { ok: 'statusOk', down: 'statusDown', timeout: 'statusSlow', auth: 'statusAuth', error: 'statusError' };
-
 async function showStatus(t) {
   const status = await chrome.runtime.sendMessage({ type: 'status' });
+  const ok = status.state === 'ok';
   $('server').dataset.state = status.state;
-  $('server-state').textContent = t[STATE_KEYS[status.state]] || t.statusError;
+  $('server-label').hidden = !ok; // "检查服务：正常"; a problem is said in one sentence of its own
+  $('server-state').textContent = statusWords(status.state, t);
   $('server-url').textContent = status.serverUrl;
-  $('server-detail').textContent = status.state === 'ok' ? '' : status.message || '';
-  $('server-help').hidden = status.state !== 'down' && status.state !== 'timeout';
+  $('server-explain').hidden = ok || status.state === 'rejected';
+  $('server-help').hidden = !needsSetup(status.state);
 }
 
 // The tab to report on: the active one, or ?tab=ID (used when the popup is opened as a page).
@@ -24,6 +25,11 @@ async function targetTab() {
   return tab?.id;
 }
 
+// A supported site whose page gave us nothing to read: the adapter no longer fits its markup.
+function layoutUnknown(stats) {
+  return stats.scanned && (stats.found === 0 || (stats.withText === 0 && stats.empty > 0));
+}
+
 async function showTab(t) {
   const tabId = await targetTab();
   let stats = null;
@@ -32,12 +38,18 @@ async function showTab(t) {
   } catch {
     stats = null; // no content script on this page
   }
+  const note = $('tab-note');
   if (!stats) {
-    $('tab-note').textContent = t.tabUnsupported;
+    note.textContent = t.tabUnsupported;
     return;
   }
   if (!stats.enabled) {
-    $('tab-note').textContent = t.tabDisabled;
+    note.textContent = t.tabDisabled;
+    return;
+  }
+  if (layoutUnknown(stats)) {
+    note.dataset.state = 'layout-unknown';
+    note.textContent = t.layoutUnknown.replace('{site}', t[`site_${stats.site}`] || stats.site);
     return;
   }
   $('tab-counts').hidden = false;
@@ -47,16 +59,20 @@ async function showTab(t) {
 
 async function main() {
   const settings = await getSettings();
-  const t = await loadMessages(resolveLanguage(settings.language));
-  document.documentElement.lang = resolveLanguage(settings.language) === 'en' ? 'en' : 'zh-CN';
+  const language = resolveLanguage(settings.language);
+  const t = await loadMessages(language);
+  document.documentElement.lang = language === 'en' ? 'en' : 'zh-CN';
   applyMessages(document, t);
   $('options').addEventListener('click', () => chrome.runtime.openOptionsPage());
   $('check').addEventListener('click', async () => {
     const text = $('paste').value.trim();
     if (!text) return;
     $('result').textContent = t.statusChecking;
-    const reply = await chrome.runtime.sendMessage({ type: 'checkText', text }).catch(() => null);
-    renderResult($('result'), text, reply?.result || null, reply?.status || null, t);
+    const [reply, meta] = await Promise.all([
+      chrome.runtime.sendMessage({ type: 'checkText', text }).catch(() => null),
+      chrome.runtime.sendMessage({ type: 'meta' }).catch(() => null),
+    ]);
+    renderResult($('result'), text, reply?.result || null, reply?.status || null, t, meta?.background_categories || []);
   });
   await Promise.all([showStatus(t), showTab(t)]);
   document.body.dataset.ready = 'true';

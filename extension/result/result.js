@@ -1,4 +1,5 @@
-// Result of the context-menu check: the selected text, the verdict and the reasons.
+// Result of the context-menu check: the selected text, the verdict and the reasons, and the
+// same feedback buttons (in the same order) as the warning on a page.
 import { getSettings } from '../lib/settings.js';
 import { applyMessages, loadMessages, resolveLanguage } from '../lib/i18n.js';
 import { renderResult } from '../lib/result-view.js';
@@ -7,24 +8,37 @@ const $ = (id) => document.getElementById(id);
 
 async function main() {
   const settings = await getSettings();
-  const t = await loadMessages(resolveLanguage(settings.language));
+  const language = resolveLanguage(settings.language);
+  const t = await loadMessages(language);
+  document.documentElement.lang = language === 'en' ? 'en' : 'zh-CN';
   applyMessages(document, t);
   const id = new URLSearchParams(location.search).get('id');
-  const entry = await chrome.runtime.sendMessage({ type: 'getResult', id });
+  const [entry, meta] = await Promise.all([
+    chrome.runtime.sendMessage({ type: 'getResult', id }),
+    chrome.runtime.sendMessage({ type: 'meta' }).catch(() => null),
+  ]);
   if (!entry) return;
   $('text').textContent = entry.text;
-  renderResult($('result'), entry.text, entry.result, entry.status, t);
+  renderResult($('result'), entry.text, entry.result, entry.status, t, meta?.background_categories || []);
   if (entry.result) {
-    $('feedback').hidden = false;
-    const send = (verdict) => async () => {
-      $('feedback-note').textContent = '…';
+    const note = $('feedback-note');
+    const send = async (verdict) => {
+      note.textContent = '…';
       const r = await chrome.runtime
-        .sendMessage({ type: 'feedback', text: entry.text, verdict, score: entry.result.score, url: entry.url })
+        .sendMessage({
+          type: 'feedback',
+          text: entry.text,
+          verdict,
+          score: entry.result.score,
+          level: entry.result.level,
+          locale: entry.locale,
+          url: entry.url,
+        })
         .catch(() => null);
-      $('feedback-note').textContent = r?.ok ? t.feedbackThanks : t.feedbackFailed;
+      note.textContent = r?.ok ? t.feedbackThanks : t.feedbackFailed;
     };
-    $('scam').addEventListener('click', send('scam'));
-    $('not-scam').addEventListener('click', send('not_scam'));
+    $('feedback').prepend(...globalThis.WarnlibReasons.feedbackButtons(document, t, send));
+    $('feedback').hidden = false;
   }
   document.body.dataset.ready = 'true';
 }

@@ -29,17 +29,35 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-EXTENSION = REPO / "extension"
+# WARNLIB_EXTENSION_DIR runs the browser tests against another copy of the extension (to show a
+# regression test fails on older code).
+EXTENSION = Path(os.environ.get("WARNLIB_EXTENSION_DIR") or REPO / "extension")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM = Path(os.environ.get("WARNLIB_CHROMIUM", "/usr/bin/chromium"))
 
 # Which fixture page each mapped host serves, by path prefix (first match wins).
 SITE_ROUTES: dict[str, list[tuple[str, str]]] = {
-    "www.xiaohongshu.com": [("/explore/", "xiaohongshu/note.html"), ("/", "xiaohongshu/explore.html")],
-    "weibo.com": [("/", "weibo/feed.html")],
-    "x.com": [("/", "x/home.html")],
-    "www.reddit.com": [("/", "reddit/feed.html")],
+    "www.xiaohongshu.com": [
+        ("/explore/", "xiaohongshu/note.html"),
+        ("/search_result", "xiaohongshu/bare.html"),
+        ("/unknown-layout", "xiaohongshu/unknown-layout.html"),
+        ("/", "xiaohongshu/explore.html"),
+    ],
+    "weibo.com": [("/7654321/", "weibo/detail.html"), ("/", "weibo/feed.html")],
+    "x.com": [
+        ("/i/article/", "x/article.html"),
+        ("/coach/status/", "x/article.html"),
+        ("/broken", "x/surrogate.html"),
+        ("/", "x/home.html"),
+    ],
+    "www.reddit.com": [
+        ("/r/CryptoCurrency/comments/", "reddit/comments.html"),
+        ("/r/personalfinance/comments/", "reddit/redesign-2019.html"),
+        ("/r/empty/", "reddit/empty-posts.html"),
+        ("/", "reddit/feed.html"),
+    ],
+    "old.reddit.com": [("/r/CryptoCurrency/comments/", "reddit/old-comments.html"), ("/", "reddit/old.html")],
 }
 
 # A rule pack whose message is an HTML payload: the overlay must show it as text.
@@ -105,11 +123,16 @@ class ApiServer:
             return [dict(r) for r in con.execute("SELECT * FROM feedback ORDER BY id")]
 
 
-def start_api(tmp: Path, *, rules: Path | None = None, api_keys: str = "") -> ApiServer:
-    """Start the real API (`python -m warnlib_server`) on a free port and wait for /healthz."""
+def start_api(
+    tmp: Path, *, rules: Path | None = None, api_keys: str = "", settings: dict[str, str] | None = None
+) -> ApiServer:
+    """Start the real API (`python -m warnlib_server`) on a free port and wait for /healthz.
+
+    `settings` are more WARNLIB_* variables, e.g. {"WARNLIB_MAX_TEXT_CHARS": "50"}."""
     port = free_port()
     db = tmp / "feedback.sqlite3"
     env = {**os.environ, "WARNLIB_FEEDBACK_DB": str(db), "PYTHONUNBUFFERED": "1", "WARNLIB_API_KEYS": api_keys}
+    env.update(settings or {})
     env.pop("WARNLIB_CONFIG", None)
     if rules is not None:
         env["WARNLIB_RULES"] = str(rules)
@@ -145,6 +168,13 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     server = start_api(tmp, rules=rules)
     yield server
     server.stop()
+
+
+def api_meta(server: ApiServer) -> dict:
+    import json
+
+    with urllib.request.urlopen(server.url + "/v1/meta", timeout=5) as response:
+        return json.loads(response.read())
 
 
 # ---------- the sites ----------
@@ -321,3 +351,33 @@ def ext(browser: Browser, api: ApiServer) -> Iterator[Browser]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# ---------- what the extension should say ----------
+
+LOCALES_DIR = EXTENSION / "_locales"
+MAX_REASONS = 4  # extension/lib/reasons.js
+
+
+@functools.cache
+def messages(language: str = "zh_CN") -> dict[str, str]:
+    """The extension's UI strings for `language` ('zh_CN' or 'en')."""
+    import json
+
+    raw = json.loads((LOCALES_DIR / language / "messages.json").read_text(encoding="utf-8"))
+    return {key: value["message"] for key, value in raw.items()}
+
+
+def expected_reasons(assessment, language: str = "zh_CN") -> list[str]:
+    """The reasons the extension shows for an assessment: one plain sentence per category that
+    fired (background categories left out), strongest category first, at most MAX_REASONS."""
+    import warnlib
+
+    background = set(warnlib.Scorer().combine_config.background_categories)
+    weights: dict[str, float] = {}
+    for signal in assessment.signals:
+        if signal.category not in background:
+            weights[signal.category] = weights.get(signal.category, 0.0) + signal.weight
+    ranked = sorted(weights, key=lambda c: (-assessment.categories.get(c, 0.0), -weights[c]))
+    t = messages(language)
+    return [t[f"reason_{c}"] for c in ranked[:MAX_REASONS]]

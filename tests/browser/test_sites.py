@@ -26,12 +26,17 @@ def level(page, selector: str) -> str | None:
 
 
 def wait_level(page, selector: str, timeout: float = 10_000) -> str:
+    """Wait until `selector` was answered and any warning on the page is settled (placed where it
+    can be seen, and the post masked or not): that follows one layout after the answer."""
     page.wait_for_selector(f"{selector}{CHECKED}", state="attached", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-warnlib-badge][data-visible=\"pending\"]')", timeout=timeout
+    )
     return level(page, selector)
 
 
 def has_badge(page, selector: str) -> bool:
-    return page.locator(f"{selector} warnlib-badge").count() > 0
+    return page.locator(f"{selector} [data-warnlib-badge]").count() > 0
 
 
 def test_xiaohongshu_feed_flags_scam_cards_and_only_sends_visible_ones(ext):
@@ -57,7 +62,7 @@ def test_xiaohongshu_feed_flags_scam_cards_and_only_sends_visible_ones(ext):
     after = ext.stats()
     assert after["requests"] == stats["requests"] and after["cacheHits"] >= checked, after
     # The badge sits in the card's footer, above the title, and says why in Chinese.
-    badge = page.locator('[data-testid="card-1"] .footer > warnlib-badge')
+    badge = page.locator('[data-testid="card-1"] .footer > [data-warnlib-badge]')
     assert "高风险" in badge.locator(".label").inner_text()
     assert page.errors == []
 
@@ -81,10 +86,10 @@ def test_xiaohongshu_spa_note_overlay_is_checked(ext):
     page = open_page(ext, f"{XHS}/explore")
     wait_level(page, '[data-testid="card-1"]')
     # Clicking the warning must not open the note (the card has a click handler).
-    page.locator('[data-testid="card-1"] warnlib-badge .why').click()
+    page.locator('[data-testid="card-1"] [data-warnlib-badge] .why').click()
     assert page.evaluate("window.lastOpened") is None
     page.keyboard.press("Escape")
-    page.locator('[data-testid="card-1"] warnlib-badge .panel').wait_for(state="hidden")
+    page.locator('[data-testid="card-1"] [data-warnlib-badge] .panel').wait_for(state="hidden")
     # The blurred card ignores pointer events, so the click reaches the card itself.
     page.locator('[data-testid="card-1"] a.cover').click(force=True)
     page.wait_for_url("**/explore/65f0c0de000000001200001")
@@ -102,7 +107,7 @@ def test_xiaohongshu_note_detail_and_comments(ext):
     assert not has_badge(page, '[data-testid="comment-benign"]')
     assert not has_badge(page, '[data-testid="comment-warning"]')
     # The note's text is the title and the description only, not the comments under it.
-    assert page.locator("#noteContainer .note-content > warnlib-badge").count() == 1
+    assert page.locator("#noteContainer .note-content > [data-warnlib-badge]").count() == 1
     # Relative times keep ticking; that must not resend anything.
     requests = ext.stats()["requests"]
     ticks = page.evaluate("window.ticks")
@@ -124,7 +129,7 @@ def test_weibo_recycled_elements_are_rechecked(ext):
     page.wait_for_function("document.querySelector('.vue-recycle-scroller__item-view[data-index=\"10\"]')")
     assert element.evaluate("el => el.closest('[data-index]').dataset.index") == "10"
     page.wait_for_function("el => el.getAttribute('data-warnlib-level') === 'low'", arg=element)
-    assert element.evaluate("el => el.querySelector('warnlib-badge')") is None
+    assert element.evaluate("el => el.querySelector('[data-warnlib-badge]')") is None
     assert element.evaluate("el => el.querySelector('[data-warnlib-blur]')") is None
     assert wait_level(page, '.vue-recycle-scroller__item-view[data-index="13"] .wbpro-scroller-item') == "high"
     assert page.errors == []
@@ -138,7 +143,7 @@ def test_x_timeline(ext):
         assert wait_level(page, post) == "low"
         assert not has_badge(page, post)
     # The page hides every <button>; ours live in a shadow root and stay visible.
-    assert page.locator("#scam-1 warnlib-badge .why").is_visible()
+    assert page.locator("#scam-1 [data-warnlib-badge] .why").is_visible()
     # Scrolling to the end appends posts, and they are checked.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_function("window.pageLoads === 1")
@@ -154,7 +159,7 @@ def test_reddit_shreddit_posts(ext):
     assert wait_level(page, "#t3_benign1") == "low"
     assert wait_level(page, "#t3_benign2") == "low"
     # Inside the slotted body, so the component actually renders it.
-    badge = page.locator('#t3_scam1 [slot="text-body"] > warnlib-badge')
+    badge = page.locator('#t3_scam1 [slot="text-body"] > [data-warnlib-badge]')
     assert badge.count() == 1
     assert badge.locator(".label").is_visible()
     assert not has_badge(page, "#t3_benign1")

@@ -88,7 +88,7 @@ def test_healthz_and_request_id(client: Any) -> None:
 def test_openapi_and_offline_docs(client: Any) -> None:
     spec = client.get("/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {"/v1/score", "/v1/score/batch", "/v1/rules", "/v1/feedback", "/healthz"}
+    assert set(spec["paths"]) == {"/v1/score", "/v1/score/batch", "/v1/rules", "/v1/feedback", "/v1/meta", "/healthz"}
     text_schema = spec["components"]["schemas"]["ScoreRequest"]["properties"]["text"]
     assert text_schema["maxLength"] == 20_000
     page = client.get("/docs")
