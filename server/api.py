@@ -16,7 +16,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 
@@ -310,17 +310,32 @@ def feedback() -> tuple[dict[str, Any], int]:
 @v1.route("", methods=_ANY_METHOD)  # after the catch-all: a rule with defaults would redirect "/v1/"
 def unmatched(rest: str = "") -> None:
     """Any other /v1 path or method: 404 or 405, after the same key check and rate limit as the rest."""
+    allowed = allowed_methods(request.path)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed)
+    raise NotFound()
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods the real routes at `path` answer (the catch-all above matches every method)."""
     adapter = current_app.url_map.bind("localhost")
     allowed = []
     for method in ("GET", "POST"):
         try:
-            endpoint, _ = adapter.match(request.path, method=method)
+            endpoint, _ = adapter.match(path, method=method)
         except (NotFound, MethodNotAllowed):
             continue
         if endpoint != "v1.unmatched":
             allowed.append(method)
-    if allowed:
-        if "GET" in allowed:
-            allowed.append("HEAD")
-        raise MethodNotAllowed(valid_methods=[*allowed, "OPTIONS"])
-    raise NotFound()
+    if not allowed:
+        return []
+    return [*allowed, *(["HEAD"] if "GET" in allowed else []), "OPTIONS"]
+
+
+@v1.after_request
+def _honest_allow(response: Response) -> Response:
+    # Flask's automatic OPTIONS answer lists every method of every rule matching the path,
+    # the catch-all's included; list only what the route really serves.
+    if request.method == "OPTIONS" and "Allow" in response.headers:
+        response.headers["Allow"] = ", ".join(allowed_methods(request.path))
+    return response

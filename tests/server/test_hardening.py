@@ -142,6 +142,12 @@ def test_trailing_slashes_are_served_not_redirected(client: Any) -> None:
     assert client.post("/v1/score/", json={"text": "hi"}).status_code == 200
 
 
+def test_options_lists_only_the_routes_methods(client: Any) -> None:
+    assert client.options("/v1/rules").headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert client.options("/v1/score").headers["Allow"] == "POST, OPTIONS"
+    assert client.get("/v1/score").headers["Allow"] == "OPTIONS, POST"
+
+
 def test_surrogate_field_names_are_echoed_escaped(client: Any) -> None:
     response = client.post("/v1/score", data='{"text": "a", "\\ud800": 1}', content_type="application/json")
     assert response.get_json()["error"]["fields"] == {"\\ud800": ["Unknown field."]}
