@@ -136,7 +136,11 @@ def _read_body(limit: int) -> bytes:
     if request.content_length is not None and request.content_length > limit:
         _stop_reading()
         raise RequestEntityTooLarge()
-    stream = request.environ["wsgi.input"] if request.content_length is None else request.stream
+    # A chunked body (the server says the input ends by itself: wsgi.input_terminated) is read raw,
+    # since Flask's stream would cut it at MAX_CONTENT_LENGTH without saying so. Without a length
+    # or chunking there is no body: Flask's stream is empty, where the raw socket would block.
+    chunked = request.content_length is None and request.environ.get("wsgi.input_terminated")
+    stream = request.environ["wsgi.input"] if chunked else request.stream
     chunks: list[bytes] = []
     size = 0
     while size <= limit:

@@ -358,6 +358,12 @@ def test_chunked_body_under_the_limit_is_scored(live_server: Callable[..., Any])
     assert status == 200 and body["level"] == "high"
 
 
+def test_post_without_length_or_chunking_is_answered_at_once(live_server: Callable[..., Any]) -> None:
+    raw = b"POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n\r\n"
+    status, body = _status_and_body(_exchange(live_server().url, raw, read_timeout=10)[0])
+    assert (status, body["error"]["code"]) == (400, "malformed_json")
+
+
 @pytest.mark.parametrize(
     ("path", "status", "code"),
     [
