@@ -25,6 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+SCHEMATHESIS_CONFIG = REPO / "tests" / "server" / "schemathesis.toml"
 
 
 class _StatusCounter(logging.Handler):
@@ -58,6 +59,8 @@ def run_mode(name: str, api_keys: list[str], seconds: int, tmp: Path) -> bool:
         sys.exit("schemathesis is not installed: pip install -e '.[dev]'")
     command = [
         exe,
+        "--config-file",
+        str(SCHEMATHESIS_CONFIG),
         "run",
         f"http://127.0.0.1:{server.server_port}/openapi.json",
         "--checks",
