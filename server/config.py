@@ -71,7 +71,7 @@ class ServerConfig:
     # windows; "" or "0" disables. A unit is one text of up to 1,000 characters (limits.COST_UNIT_CHARS).
     rate_limit: str = "1200/minute"
     # Where the counters live: "memory://" (per process) or shared by every worker and instance,
-    # e.g. "redis://localhost:6379" or "memcached://localhost:11211".
+    # e.g. "redis://localhost:6379" (or "memcached://localhost:11211" with pymemcache installed).
     rate_limit_storage: str = "memory://"
     trusted_proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For / -Proto
     # State
