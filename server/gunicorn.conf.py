@@ -13,6 +13,7 @@ Requests gunicorn itself refuses (malformed request line, headers over `limit_re
 API's JSON error body instead of gunicorn's HTML page.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -44,5 +45,10 @@ errorlog = "-"
 
 
 def post_fork(server, worker):
+    # The preloaded scorer (rule tables, the model's weights) is hundreds of thousands of
+    # long-lived objects: keep them out of the cyclic collector's full passes, which otherwise
+    # walk them all while holding the GIL, stalling every request in the worker (Python's
+    # recommended use of gc.freeze for pre-forking servers).
+    gc.freeze()
     # gunicorn logs refused requests with their request line, which can hold post text.
     worker.log.error_log.addFilter(WithholdRequestDetails())

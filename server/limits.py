@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
 import threading
 import time
@@ -118,14 +119,17 @@ class Deadline:
 
 
 class AssessmentCache:
-    """Bounded LRU of assessment dicts keyed by (locale, SHA-256 of the text).
+    """Bounded LRU of assessments keyed by (locale, SHA-256 of the text).
 
     Keys are digests so the cache holds no post text beyond the evidence inside assessments.
+    Values are kept as JSON text: one string per entry is invisible to the cyclic garbage
+    collector, while 4,096 nested dicts made each of its full passes take ~100 ms with the GIL
+    held, stalling every request of the worker (/healthz included).
     """
 
     def __init__(self, max_items: int) -> None:
         self.max_items = max_items
-        self._items: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
+        self._items: OrderedDict[bytes, str] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -144,13 +148,14 @@ class AssessmentCache:
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return value
+        return json.loads(value)
 
     def put(self, key: bytes, value: dict[str, Any]) -> None:
         if self.max_items == 0:
             return
+        encoded = json.dumps(value, ensure_ascii=False)
         with self._lock:
-            self._items[key] = value
+            self._items[key] = encoded
             self._items.move_to_end(key)
             while len(self._items) > self.max_items:
                 self._items.popitem(last=False)
