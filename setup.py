@@ -48,6 +48,9 @@ setup(
             "marshmallow>=3.20",
             "apispec>=6.3",
             "gunicorn>=22.0",
+            # Rate limits with standard headers and storage shared by workers and instances.
+            "flask-limiter>=3.8",
+            "redis>=5.0",
         ],
         # `warnlib train` and bench/quality.py; scoring never needs it.
         "train": ["scikit-learn>=1.3"],

@@ -1,30 +1,38 @@
-"""The `v1` blueprint: score, score/batch, rules, feedback.
+"""The `v1` blueprint: score, score/batch, rules, feedback, and a JSON answer for every other /v1 path.
 
 Views stay thin: parse and validate JSON with the app's schemas, call the library's public API,
-return plain dicts. Access control (API keys, rate limits) runs first, in `_guard`.
+return plain dicts. Access control runs before any view: the rate limiter (server/ratelimit.py,
+charged by cost) first, so key guessers are limited per address, then the API-key check in
+`_guard`. Both cover unknown /v1 paths too: `unmatched` answers them, so a 404 or 405 never tells
+a caller without a key which routes exist.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import math
-import sqlite3
+import socket
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, request
-from marshmallow import Schema
+from flask import Blueprint, Response, current_app, g, request
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from warnlib import Scorer
 
 from .config import ServerConfig
 from .errors import ApiError
-from .feedback import FeedbackRecord, FeedbackStore
-from .limits import AssessmentCache, RateLimiter, key_matches
+from .feedback import FeedbackRecord, FeedbackStore, FeedbackUnavailable
+from .limits import ApiLimits, AssessmentCache, OverBudget, ScoringGate, key_matches, normalized_length
 from .schemas import RequestSchemas
 
 v1 = Blueprint("v1", __name__, url_prefix="/v1")
+
+# Every method a client might send; `unmatched` answers all of them under /v1.
+_ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+_SCORING_ENDPOINTS = {"v1.score", "v1.score_batch"}
 
 
 @dataclass
@@ -32,10 +40,11 @@ class Service:
     """What the views need, built once per app by `create_app` and kept in `app.extensions`."""
 
     config: ServerConfig
+    limits: ApiLimits
     scorer: Scorer
     schemas: RequestSchemas
     cache: AssessmentCache
-    limiter: RateLimiter
+    gate: ScoringGate
     feedback: FeedbackStore
 
     def assess(self, text: str, locale: str, *, explain: bool = False) -> dict[str, Any]:
@@ -54,28 +63,59 @@ def service() -> Service:
     return current_app.extensions["warnlib"]
 
 
+# --- who is asking ------------------------------------------------------------------------------
+
+
+def presented_key() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return request.headers.get("X-API-Key")
+
+
+def authorized() -> bool:
+    """True when no keys are configured, or the request carries one of them (checked once)."""
+    if "authorized" not in g:
+        keys = service().config.api_keys
+        presented = presented_key()
+        g.authorized = not keys or (presented is not None and key_matches(presented, keys))
+    return bool(g.authorized)
+
+
+def client_identity() -> str:
+    """The rate-limit bucket: the API key when it is a configured one, else the client address.
+
+    Without configured keys a presented key means nothing, so it cannot buy a fresh bucket;
+    with keys, only a valid one does. The address is the peer, or with `trusted_proxy_hops`
+    the client that the trusted proxies name in X-Forwarded-For (werkzeug's ProxyFix).
+    """
+    presented = presented_key()
+    if service().config.api_keys and presented is not None and authorized():
+        return "key:" + hashlib.sha256(presented.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return "addr:" + (request.remote_addr or "unknown")
+
+
+def request_cost() -> int:
+    """Rate-limit units this request is charged: by the characters it asks to score.
+
+    Malformed, unauthorized and non-scoring requests cost one unit; their error comes from the
+    view (or `_guard`), which finds the parse result cached.
+    """
+    if request.endpoint not in _SCORING_ENDPOINTS or not authorized():
+        return 1
+    try:
+        _, lengths = _parsed_scoring_body()
+    except (ApiError, ValidationError):
+        return 1
+    return service().limits.cost(lengths)
+
+
 @v1.before_request
 def _guard() -> None:
     if request.method == "OPTIONS":  # CORS preflights carry no credentials
         return
-    svc = service()
-    presented = _presented_key()
-    authorized = not svc.config.api_keys or (presented is not None and key_matches(presented, svc.config.api_keys))
-    # Valid keys get their own bucket; everyone else (including key guessers) shares one per address.
-    if authorized and presented is not None:
-        client = "key:" + hashlib.sha256(presented.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    else:
-        client = "addr:" + (request.remote_addr or "unknown")
-    wait = svc.limiter.acquire(client)
-    if wait > 0:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"Too many requests; retry in {math.ceil(wait)} s.",
-            headers={"Retry-After": str(math.ceil(wait))},
-        )
-    if not authorized:
-        message = "An API key is required." if presented is None else "The API key is not valid."
+    if not authorized():
+        message = "An API key is required." if presented_key() is None else "The API key is not valid."
         raise ApiError(
             401,
             "unauthorized",
@@ -84,43 +124,146 @@ def _guard() -> None:
         )
 
 
-def _presented_key() -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        return header[7:].strip()
-    return request.headers.get("X-API-Key")
+# --- request bodies --------------------------------------------------------------------------------
+
+
+def _read_body(limit: int) -> bytes:
+    """The raw body, refusing more than `limit` bytes whether or not a Content-Length was sent.
+
+    A chunked body has no length up front; reading one byte past the limit tells us it is too big
+    instead of silently parsing its first `limit` bytes.
+    """
+    if request.content_length is not None and request.content_length > limit:
+        _stop_reading()
+        raise RequestEntityTooLarge()
+    # A chunked body (the server says the input ends by itself: wsgi.input_terminated) is read raw,
+    # since Flask's stream would cut it at MAX_CONTENT_LENGTH without saying so. Without a length
+    # or chunking there is no body: Flask's stream is empty, where the raw socket would block.
+    chunked = request.content_length is None and request.environ.get("wsgi.input_terminated")
+    stream = request.environ["wsgi.input"] if chunked else request.stream
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(65_536, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        _stop_reading()
+        raise RequestEntityTooLarge()
+    return b"".join(chunks)
+
+
+def _stop_reading() -> None:
+    """Under `warnlib serve`, end the request's input so the 413 goes out and the connection closes.
+
+    Werkzeug's server drains whatever body is left after the response, blocking until the client
+    stops sending; shutting the read side makes that drain end at once. (gunicorn closes or
+    drains by itself; other servers do not expose the socket.)
+    """
+    sock = request.environ.get("werkzeug.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):  # the client may have closed it already
+            sock.shutdown(socket.SHUT_RD)
 
 
 def _load(schema: Schema) -> dict[str, Any]:
-    """The request's JSON body validated by `schema`; 415, 400 or 422 on the way out otherwise."""
+    """The request's JSON body validated by `schema`; 415, 413, 400 or 422 on the way out otherwise."""
     if not request.is_json:
         raise ApiError(
             415,
             "unsupported_media_type",
             f"Send JSON with 'Content-Type: application/json' (got {request.mimetype or 'nothing'!r}).",
         )
-    raw = request.get_data(cache=False)  # raises 413 past the configured body size
+    raw = _read_body(service().config.max_body_bytes)
     try:
-        data = json.loads(raw)
+        data = json.loads(raw.decode("utf-8"))  # JSON on the wire is UTF-8 (RFC 8259)
+    except UnicodeDecodeError:
+        raise ApiError(400, "malformed_json", "The body is not valid UTF-8.") from None
     except (ValueError, RecursionError) as exc:
         detail = exc.args[0] if isinstance(exc, ValueError) and exc.args else "nesting too deep"
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {detail}") from None
     return schema.load(data)  # ValidationError -> 422 with per-field messages
 
 
+def _parsed(schema: Schema) -> dict[str, Any]:
+    """`_load(schema)` once per request: the rate limiter's cost function and the view share it."""
+    if "parsed" not in g:
+        try:
+            g.parsed = (_load(schema), None)
+        except (ApiError, ValidationError) as exc:
+            g.parsed = (None, exc)
+    body, error = g.parsed
+    if error is not None:
+        raise error
+    return body
+
+
+def _parsed_scoring_body() -> tuple[dict[str, Any], list[int]]:
+    """The score or batch body and each text's normalized length, within the character limits."""
+    svc = service()
+    batch = request.endpoint == "v1.score_batch"
+    body = _parsed(svc.schemas.batch if batch else svc.schemas.score)
+    if "lengths" not in g:
+        texts = [item["text"] for item in body["items"]] if batch else [body["text"]]
+        g.lengths = [normalized_length(text) for text in texts]
+    lengths: list[int] = g.lengths
+    limits = svc.limits
+    too_long = {i: n for i, n in enumerate(lengths) if n > limits.max_text_chars}
+    if too_long:
+        message = "Text grows to {} characters under Unicode normalization; the limit is {}."
+        per_item = {i: {"text": [message.format(n, limits.max_text_chars)]} for i, n in too_long.items()}
+        fields = {"items": per_item} if batch else per_item[0]
+        raise ApiError(422, "validation_error", "The request body does not match the schema.", fields)
+    total = sum(lengths)
+    if total > limits.max_request_chars:
+        raise ApiError(
+            413,
+            "too_many_characters",
+            f"The texts hold {total} characters after normalization; one request may hold at most "
+            f"{limits.max_request_chars}. Split the batch.",
+        )
+    return body, lengths
+
+
+# --- views -------------------------------------------------------------------------------------------
+
+
+def _over_budget(exc: OverBudget) -> ApiError:
+    return ApiError(
+        503,
+        "over_time_budget",
+        f"The server is busy: {exc}. Retry shortly, or send fewer characters per request.",
+        headers={"Retry-After": "1"},
+    )
+
+
 @v1.post("/score")
 def score() -> dict[str, Any]:
     svc = service()
-    body = _load(svc.schemas.score)
-    return svc.assess(body["text"], body["locale"], explain=body["explain"])
+    body, _ = _parsed_scoring_body()
+    try:
+        with svc.gate.scoring():
+            return svc.assess(body["text"], body["locale"], explain=body["explain"])
+    except OverBudget as exc:
+        raise _over_budget(exc) from None
 
 
 @v1.post("/score/batch")
 def score_batch() -> dict[str, Any]:
     svc = service()
-    body = _load(svc.schemas.batch)
+    body, _ = _parsed_scoring_body()
     locale = body["locale"]
-    return {"results": [{"id": item["id"], **svc.assess(item["text"], locale)} for item in body["items"]]}
+    results = []
+    try:
+        with svc.gate.scoring() as deadline:
+            for item in body["items"]:
+                deadline.check()  # one text is bounded by max_text_chars; stop between texts
+                results.append({"id": item["id"], **svc.assess(item["text"], locale)})
+    except OverBudget as exc:
+        raise _over_budget(exc) from None
+    return {"results": results}
 
 
 @v1.get("/rules")
@@ -136,7 +279,7 @@ def rules() -> dict[str, Any]:
 @v1.post("/feedback")
 def feedback() -> tuple[dict[str, Any], int]:
     svc = service()
-    body = _load(svc.schemas.feedback)
+    body = _parsed(svc.schemas.feedback)
     record = FeedbackRecord(
         text=body["text"],
         verdict=body["verdict"],
@@ -148,8 +291,55 @@ def feedback() -> tuple[dict[str, Any], int]:
     )
     try:
         row_id = svc.feedback.add(record)
-    except (sqlite3.Error, OSError):
-        # Never pretend it was stored: the client keeps the text and can retry.
-        current_app.logger.exception("feedback write failed")
-        raise ApiError(503, "feedback_unavailable", "Feedback could not be stored; please retry.") from None
+    except FeedbackUnavailable as exc:
+        # Never pretend it was stored: the client keeps the text. Only a passing cause is worth a retry.
+        current_app.logger.error("feedback write failed: %s", exc.reason)
+        if exc.transient:
+            raise ApiError(
+                503,
+                "feedback_busy",
+                "Feedback could not be stored right now (the database is busy); please retry.",
+                headers={"Retry-After": "5"},
+            ) from None
+        raise ApiError(
+            503,
+            "feedback_unavailable",
+            f"Feedback cannot be stored on this server ({exc.reason}); retrying will not help "
+            "until an operator fixes it.",
+        ) from None
     return {"id": row_id, "status": "stored"}, 202
+
+
+@v1.route("/<anything:rest>", methods=_ANY_METHOD)
+@v1.route("", methods=_ANY_METHOD)  # after the catch-all: a rule with defaults would redirect "/v1/"
+def unmatched(rest: str = "") -> None:
+    """Any other /v1 path or method: 404 or 405, after the same key check and rate limit as the rest."""
+    allowed = allowed_methods(request.path)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed)
+    raise NotFound()
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods the real routes at `path` answer (the catch-all above matches every method)."""
+    adapter = current_app.url_map.bind("localhost")
+    allowed = []
+    for method in ("GET", "POST"):
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except (NotFound, MethodNotAllowed):
+            continue
+        if endpoint != "v1.unmatched":
+            allowed.append(method)
+    if not allowed:
+        return []
+    return [*allowed, *(["HEAD"] if "GET" in allowed else []), "OPTIONS"]
+
+
+@v1.after_request
+def _honest_allow(response: Response) -> Response:
+    # Flask's automatic OPTIONS answer lists every method of every rule matching the path,
+    # the catch-all's included; list only what the route really serves.
+    if request.method == "OPTIONS" and "Allow" in response.headers:
+        response.headers["Allow"] = ", ".join(allowed_methods(request.path))
+    return response

@@ -19,17 +19,21 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import PathConverter
+from werkzeug.serving import WSGIRequestHandler
 
 import warnlib
 from warnlib import Scorer, Thresholds
 
 from .api import Service, v1
 from .config import ServerConfig
-from .errors import ApiError, register_error_handlers
+from .errors import ApiError, register_error_handlers, wsgi_server_error_body
 from .feedback import FeedbackStore
-from .limits import AssessmentCache, RateLimiter
+from .limits import AssessmentCache, ScoringGate
 from .meta import meta_v1
 from .openapi import build_spec
+from .ratelimit import init_rate_limits, storage_health
 from .schemas import build_schemas
 
 access_log = logging.getLogger("warnlib_server.access")
@@ -37,19 +41,34 @@ access_log = logging.getLogger("warnlib_server.access")
 meta = Blueprint("meta", __name__)
 
 
+class _AnyPath(PathConverter):
+    """Like `path`, but also matches '' and leading or doubled slashes (for the /v1 catch-all)."""
+
+    regex = ".*"
+    part_isolating = False
+
+
 @meta.get("/healthz")
 def healthz() -> dict[str, Any]:
+    """Scoring answers whenever this does; `status` is "degraded" when another part cannot work.
+
+    Stays 200 when degraded: scoring still works, so a load balancer should keep sending traffic;
+    monitors read `status` and `checks`.
+    """
     svc: Service = current_app.extensions["warnlib"]
-    config = svc.config
+    feedback_problem = svc.feedback.health()
+    checks = {
+        "scoring": "ok",
+        "feedback": "ok" if feedback_problem is None else f"cannot store: {feedback_problem}",
+        "rate_limit_storage": storage_health(current_app.extensions.get("warnlib.limiter")),
+    }
+    degraded = any(value not in ("ok", "off") for value in checks.values())
     return {
-        "status": "ok",
+        "status": "degraded" if degraded else "ok",
+        "checks": checks,
         "version": svc.scorer.version,
         "rules": len(svc.scorer.rules),
-        "limits": {
-            "max_text_chars": config.max_text_chars,
-            "max_batch_items": config.max_batch_items,
-            "max_body_bytes": config.max_body_bytes,
-        },
+        "limits": svc.limits.to_dict(),
     }
 
 
@@ -75,6 +94,11 @@ def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask("warnlib_server")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    # Paths match exactly: no 308 redirects (HTML, and they would resend bodies) for '//' or a
+    # trailing slash; such paths are 404s like any other unknown path.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
+    app.url_map.converters["anything"] = _AnyPath
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese messages stay readable
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
@@ -87,28 +111,41 @@ def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
     schemas = build_schemas(config.max_text_chars, config.max_batch_items)
     app.extensions["warnlib"] = Service(
         config=config,
+        limits=config.limits,
         scorer=scorer,
         schemas=schemas,
         cache=AssessmentCache(config.cache_size),
-        limiter=RateLimiter(config.rate_per_second, config.rate_limit_burst),
+        gate=ScoringGate(config.scoring_concurrency, config.request_time_budget_s),
         feedback=FeedbackStore(config.feedback_db),
     )
     app.extensions["warnlib.openapi"] = build_spec(config, schemas)
 
+    _install_access_log(app)  # first, so its clock also covers the rate limiter
+    app.extensions["warnlib.limiter"] = init_rate_limits(app, config)
     app.register_blueprint(meta)
     app.register_blueprint(v1)
     app.register_blueprint(meta_v1)
     register_error_handlers(app)
     CORS(
         app,
-        resources={r"/v1/*": {}, r"/healthz": {}},
-        origins=[_origin_pattern(origin) for origin in config.cors_origins],
+        resources={r"/v1/*": {}, r"/v1": {}, r"/healthz": {}},
+        origins="*" if "*" in config.cors_origins else [_origin_pattern(o) for o in config.cors_origins],
         allow_headers=["Content-Type", "Authorization", "X-API-Key"],
-        expose_headers=["X-Request-ID", "Retry-After"],
+        expose_headers=[
+            "X-Request-ID",
+            "Retry-After",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+        ],
         methods=["GET", "POST", "OPTIONS"],
         max_age=600,
     )
-    _install_access_log(app)
+    if config.trusted_proxy_hops:
+        # Only as many X-Forwarded-* entries as there are proxies we run are believed; the
+        # client could have written any before them.
+        hops = config.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app
 
 
@@ -131,10 +168,37 @@ def _install_access_log(app: Flask) -> None:
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         request_id = g.get("request_id") or uuid.uuid4().hex
         response.headers["X-Request-ID"] = request_id
+        if response.status_code == 413:
+            # The rest of an oversized body was never read: the connection cannot carry another request.
+            response.headers["Connection"] = "close"
         access_log.info(
             "%s %s %d %.1fms id=%s", request.method, request.path, response.status_code, elapsed_ms, request_id
         )
         return response
+
+
+class JsonErrorRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler for `warnlib serve`: JSON refusals, no duplicate log lines."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # the app's access log already has the line, with latency and request id
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # http.server refuses malformed request lines and oversized headers itself, with an
+        # HTML page; answer in the API's JSON shape instead (any 5xx of the parser, such as
+        # 505 for 'HTTP/2.0', is the client's request: 400).
+        status = code if 400 <= code < 500 else 400
+        body = wsgi_server_error_body(status)
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # the line did not parse: still send headers
+            self.request_version = "HTTP/1.0"
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def serve(
@@ -146,17 +210,13 @@ def serve(
 
     Prints the URL it serves on. `port=0` picks a free port and prints the real one.
     """
-    from werkzeug.serving import WSGIRequestHandler, make_server
+    from werkzeug.serving import make_server
 
     config = ServerConfig.load(config_path, host=host, port=port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(config)
 
-    class _QuietHandler(WSGIRequestHandler):
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            pass  # the app's access log already has the line, with latency and request id
-
-    server = make_server(config.host, config.port, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server(config.host, config.port, app, threaded=True, request_handler=JsonErrorRequestHandler)
     url = config.replace(port=server.server_port).url
     print(f"warnlib {warnlib.__version__} API serving on {url}  (docs: {url}/docs, Ctrl+C stops)", flush=True)
     try:
@@ -167,4 +227,4 @@ def serve(
         server.server_close()
 
 
-__all__ = ["ApiError", "create_app", "serve"]
+__all__ = ["ApiError", "JsonErrorRequestHandler", "create_app", "serve"]

@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warnlib._toml import TOMLDecodeError, load_toml_text
+
+if TYPE_CHECKING:
+    from .limits import ApiLimits
 
 ENV_PREFIX = "WARNLIB_"
 
 # Extension pages call the API from these origins; ordinary web pages must not.
 DEFAULT_CORS_ORIGINS = ("chrome-extension://*", "moz-extension://*", "safari-web-extension://*")
 
-_RATE = re.compile(r"^\s*(\d{1,9})\s*/\s*(second|minute|hour)\s*$")
-_RATE_SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
+# Settings that were removed, with what replaces them: a config file naming one gets this message.
+_REMOVED = {
+    "rate_limit_burst": 'add a shorter window to rate_limit instead, e.g. rate_limit = "1200/minute;200/10 seconds"',
+}
 
 
 class ConfigError(ValueError):
@@ -53,15 +57,23 @@ class ServerConfig:
     medium_threshold: float = field(default_factory=lambda: _published().medium)
     rules: tuple[str, ...] = ()  # extra rule pack files or folders
     allow_list: str | None = None  # file with one allowed phrase per line
-    # Limits
-    max_text_chars: int = 20_000
+    # Limits: what one request may cost (see server/limits.py for how each is counted)
+    max_text_chars: int = 20_000  # per text, as submitted and after Unicode normalization
     max_batch_items: int = 100
     max_body_bytes: int = 2 * 1024 * 1024
+    max_request_chars: int = 100_000  # all texts of one request together, after normalization
+    request_time_budget_s: float = 5.0  # waiting for a scoring slot plus scoring; over it: 503
+    scoring_concurrency: int = 1  # requests scoring at once per process (scoring holds the GIL)
     # Access
     api_keys: tuple[str, ...] = ()  # empty: no key needed (fine on 127.0.0.1)
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
-    rate_limit: str = "1200/minute"  # per client (API key or address); "" or "0" disables
-    rate_limit_burst: int = 200
+    # Cost units per client (valid API key, else address); "1200/minute;200/10 seconds" sets two
+    # windows; "" or "0" disables. A unit is one text of up to 1,000 characters (limits.COST_UNIT_CHARS).
+    rate_limit: str = "1200/minute"
+    # Where the counters live: "memory://" (per process) or shared by every worker and instance,
+    # e.g. "redis://localhost:6379" (or "memcached://localhost:11211" with pymemcache installed).
+    rate_limit_storage: str = "memory://"
+    trusted_proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For / -Proto
     # State
     feedback_db: str = field(default_factory=default_feedback_db)
     cache_size: int = 4096  # assessments kept by text hash; 0 disables
@@ -71,22 +83,41 @@ class ServerConfig:
             raise ConfigError("thresholds need 0 < medium_threshold <= high_threshold <= 1")
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port {self.port} is not in 0..65535")
-        for name in ("max_text_chars", "max_batch_items", "max_body_bytes"):
+        for name in ("max_text_chars", "max_batch_items", "max_body_bytes", "max_request_chars", "scoring_concurrency"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
-        if self.cache_size < 0 or self.rate_limit_burst < 1:
-            raise ConfigError("cache_size must be >= 0 and rate_limit_burst >= 1")
-        self.rate_per_second  # noqa: B018 - validates the rate string early
+        if not self.request_time_budget_s > 0:
+            raise ConfigError("request_time_budget_s must be more than 0")
+        if self.cache_size < 0 or self.trusted_proxy_hops < 0:
+            raise ConfigError("cache_size and trusted_proxy_hops must be >= 0")
+        self.rate_limits  # noqa: B018 - validates the rate string early
+        if "://" not in self.rate_limit_storage:
+            raise ConfigError(
+                f"rate_limit_storage {self.rate_limit_storage!r} should be a storage URI such as "
+                "'memory://' or 'redis://localhost:6379'"
+            )
 
     @property
-    def rate_per_second(self) -> float:
-        """The allowed sustained request rate per client; 0 means unlimited."""
+    def rate_limits(self) -> tuple[str, ...]:
+        """The rate-limit windows, each as 'N per P' text; empty means unlimited."""
+        from limits import parse_many
+
         if self.rate_limit.strip() in ("", "0"):
-            return 0.0
-        match = _RATE.match(self.rate_limit)
-        if not match:
-            raise ConfigError(f"rate_limit {self.rate_limit!r} should look like '600/minute' (or '0' to disable)")
-        return int(match.group(1)) / _RATE_SECONDS[match.group(2)]
+            return ()
+        try:
+            return tuple(str(item) for item in parse_many(self.rate_limit))
+        except ValueError:
+            raise ConfigError(
+                f"rate_limit {self.rate_limit!r} should look like '1200/minute' or "
+                "'1200/minute;200/10 seconds' (or '0' to disable)"
+            ) from None
+
+    @property
+    def limits(self) -> ApiLimits:
+        """Every per-request limit in one object: what the server enforces and what it publishes."""
+        from .limits import ApiLimits
+
+        return ApiLimits.from_config(self)
 
     @property
     def url(self) -> str:
@@ -133,6 +164,9 @@ def _read_file(path: Path) -> dict[str, Any]:
     except TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
     data = data.get("warnlib", data)  # allow either top-level keys or a [warnlib] table
+    removed = sorted(set(data) & set(_REMOVED))
+    if removed:
+        raise ConfigError(f"config file {path}: {removed[0]} is no longer a setting: {_REMOVED[removed[0]]}")
     unknown = sorted(set(data) - set(_FIELD_TYPES))
     if unknown:
         raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
@@ -148,6 +182,8 @@ def _from_env(name: str, raw: str) -> Any:
 
 
 def _coerce(name: str, value: Any) -> Any:
+    if name in _REMOVED:
+        raise ConfigError(f"{name} is no longer a setting: {_REMOVED[name]}")
     if name not in _FIELD_TYPES:
         raise ConfigError(f"unknown setting {name!r}")
     kind = str(_FIELD_TYPES[name])

@@ -7,6 +7,7 @@ version in `PRAGMA user_version` so later releases can migrate it in place.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -37,6 +38,30 @@ _MIGRATIONS: tuple[str, ...] = (
 )
 
 
+class FeedbackUnavailable(Exception):
+    """A record could not be stored. `transient` says whether retrying later can succeed."""
+
+    def __init__(self, reason: str, *, transient: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+
+
+# SQLite messages for causes that pass by themselves (another writer holds the lock).
+_TRANSIENT = ("locked", "busy")
+
+
+def _unavailable(exc: BaseException) -> FeedbackUnavailable:
+    """Classify a storage failure without echoing anything but the cause (never record text)."""
+    if isinstance(exc, sqlite3.OperationalError) and any(word in str(exc) for word in _TRANSIENT):
+        return FeedbackUnavailable("the database is busy", transient=True)
+    if isinstance(exc, OSError):
+        return FeedbackUnavailable(os.strerror(exc.errno) if exc.errno else type(exc).__name__, transient=False)
+    if isinstance(exc, sqlite3.Error):
+        return FeedbackUnavailable(f"SQLite: {exc}", transient=False)
+    return FeedbackUnavailable(str(exc), transient=False)
+
+
 @dataclass(frozen=True)
 class FeedbackRecord:
     text: str
@@ -57,9 +82,42 @@ class FeedbackStore:
         self._local = threading.local()
         self._init_lock = threading.Lock()
         self._ready = False
+        self._last_failure: FeedbackUnavailable | None = None
 
     def add(self, record: FeedbackRecord) -> int:
-        """Store one record and return its id; raises `sqlite3.Error` rather than dropping it."""
+        """Store one record and return its id; raises `FeedbackUnavailable` rather than dropping it."""
+        try:
+            row_id = self._insert(record)
+        except (sqlite3.Error, OSError, RuntimeError) as exc:
+            self._last_failure = _unavailable(exc)
+            raise self._last_failure from exc
+        self._last_failure = None
+        return row_id
+
+    def health(self) -> str | None:
+        """None when records can be stored, else why not (for /healthz; cheap, writes nothing).
+
+        Checks that the file (or, before the first record, the folder it will be created in) is
+        writable, and remembers the cause of the last failed write until a write succeeds.
+        """
+        if self._last_failure is not None and not self._last_failure.transient:
+            return self._last_failure.reason
+        if self.path.exists():
+            # WAL mode also writes <name>-wal and <name>-shm beside the file.
+            for target in (self.path, self.path.parent):
+                if not os.access(target, os.W_OK):
+                    return f"{target} is not writable"
+            return None
+        folder = self.path.parent
+        while not folder.exists():
+            folder = folder.parent
+        if not folder.is_dir():
+            return f"{folder} is not a directory"
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return f"{folder} is not writable"
+        return None
+
+    def _insert(self, record: FeedbackRecord) -> int:
         connection = self._connection()
         created_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
         with connection:  # one transaction; sqlite's busy timeout makes concurrent writers queue

@@ -1,65 +1,135 @@
-"""Per-process guards: a token-bucket rate limiter, an LRU cache of assessments, API-key checks."""
+"""What one request may cost, and the guards that hold it to that.
+
+Size alone does not bound the work: normalization can turn one character into eighteen (U+FDFA),
+and a batch multiplies everything by its length. So a request is measured in characters *after*
+Unicode normalization, per text and in total, and charged to the rate limiter in cost units. A
+per-process scoring gate and a time budget keep a burst of expensive requests from occupying
+every thread: cheap requests such as /healthz always find one free.
+
+Also here: the LRU cache of assessments and the constant-time API-key check.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import math
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Any
+import unicodedata
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import ServerConfig
+
+# One cost unit is one text of up to this many (normalized) characters; longer texts cost more.
+COST_UNIT_CHARS = 1_000
 
 
-class RateLimiter:
-    """Token bucket per client: `rate` requests per second sustained, bursts up to `burst`.
+@dataclass(frozen=True)
+class ApiLimits:
+    """Every limit a client can run into, from one `ServerConfig`. /healthz publishes `to_dict()`."""
 
-    Under gunicorn each worker keeps its own buckets, so the effective limit is per worker.
+    max_text_chars: int
+    max_batch_items: int
+    max_body_bytes: int
+    max_request_chars: int
+    request_time_budget_s: float
+    rate_limit: tuple[str, ...]  # windows such as "1200 per 1 minute"; empty: unlimited
+    cost_unit_chars: int = COST_UNIT_CHARS
+
+    @classmethod
+    def from_config(cls, config: ServerConfig) -> ApiLimits:
+        return cls(
+            max_text_chars=config.max_text_chars,
+            max_batch_items=config.max_batch_items,
+            max_body_bytes=config.max_body_bytes,
+            max_request_chars=config.max_request_chars,
+            request_time_budget_s=config.request_time_budget_s,
+            rate_limit=config.rate_limits,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["rate_limit"] = list(self.rate_limit)
+        return values
+
+    def cost(self, normalized_lengths: Iterable[int]) -> int:
+        """Rate-limit units for texts of these normalized lengths: one per started unit, at least one each."""
+        return max(1, sum(max(1, math.ceil(length / self.cost_unit_chars)) for length in normalized_lengths))
+
+
+@lru_cache(maxsize=65_536)
+def _expansion(char: str) -> int:
+    return len(unicodedata.normalize("NFKC", char).casefold())
+
+
+def normalized_length(text: str) -> int:
+    """How many characters `text` has after the Unicode step of warnlib's normalization.
+
+    warnlib folds each character on its own (NFKC, then case folding), which is where text can
+    grow: U+FDFA becomes 18 characters, 'ß' two. Counting distinct characters keeps this a few
+    milliseconds for 20,000 characters, far below the cost of scoring them.
+    """
+    return sum(count * _expansion(char) for char, count in Counter(text).items())
+
+
+class OverBudget(Exception):
+    """The request used up its time budget (waiting for a slot or scoring)."""
+
+
+class ScoringGate:
+    """At most `slots` requests score at once in this process; each within `budget_s` seconds.
+
+    Scoring is pure Python and holds the GIL, so more concurrent scorers in one process share one
+    core and only make every request slower; waiting ones sleep instead of competing, which keeps
+    the GIL available to cheap requests. The wait counts against the request's time budget.
     """
 
-    def __init__(
-        self,
-        rate: float,
-        burst: int,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        max_clients: int = 10_000,
-    ) -> None:
-        self.rate = rate
-        self.burst = float(burst)
-        self._clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._max_clients = max_clients
+    def __init__(self, slots: int, budget_s: float) -> None:
+        self.slots = slots
+        self.budget_s = budget_s
+        self._semaphore = threading.BoundedSemaphore(slots)
 
-    def acquire(self, client: str) -> float:
-        """Take one token; return 0 when allowed, else the seconds until a token is available."""
-        if self.rate <= 0:
-            return 0.0
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.pop(client, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            wait = 0.0
-            if tokens >= 1:
-                tokens -= 1
-            else:
-                wait = (1 - tokens) / self.rate
-            self._buckets[client] = (tokens, now)
-            if len(self._buckets) > self._max_clients:  # forget the longest-idle clients
-                self._buckets.popitem(last=False)
-            return wait
+    @contextmanager
+    def scoring(self) -> Iterator[Deadline]:
+        deadline = Deadline(time.monotonic() + self.budget_s)
+        if not self._semaphore.acquire(timeout=self.budget_s):
+            raise OverBudget(f"no scoring slot became free within {self.budget_s:g} s")
+        try:
+            yield deadline
+        finally:
+            self._semaphore.release()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    at: float  # time.monotonic() value
+
+    def check(self) -> None:
+        """Raise `OverBudget` once the deadline has passed (call it between units of work)."""
+        if time.monotonic() > self.at:
+            raise OverBudget("scoring took longer than the request's time budget")
 
 
 class AssessmentCache:
-    """Bounded LRU of assessment dicts keyed by (locale, SHA-256 of the text).
+    """Bounded LRU of assessments keyed by (locale, SHA-256 of the text).
 
     Keys are digests so the cache holds no post text beyond the evidence inside assessments.
+    Values are kept as JSON text: one string per entry is invisible to the cyclic garbage
+    collector, while 4,096 nested dicts made each of its full passes take ~100 ms with the GIL
+    held, stalling every request of the worker (/healthz included).
     """
 
     def __init__(self, max_items: int) -> None:
         self.max_items = max_items
-        self._items: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
+        self._items: OrderedDict[bytes, str] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -78,13 +148,14 @@ class AssessmentCache:
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return value
+        return json.loads(value)
 
     def put(self, key: bytes, value: dict[str, Any]) -> None:
         if self.max_items == 0:
             return
+        encoded = json.dumps(value, ensure_ascii=False)
         with self._lock:
-            self._items[key] = value
+            self._items[key] = encoded
             self._items.move_to_end(key)
             while len(self._items) > self.max_items:
                 self._items.popitem(last=False)

@@ -37,6 +37,9 @@ class LimitsSchema(Schema):
         required=True, metadata={"description": "characters (Unicode code points) per text"}
     )
     max_body_bytes = fields.Integer(required=True, metadata={"description": "bytes per request body"})
+    max_request_chars = fields.Integer(
+        required=True, metadata={"description": "characters of all texts of one request together, after normalization"}
+    )
 
 
 class MetaSchema(Schema):
@@ -75,6 +78,7 @@ def meta() -> dict[str, Any]:
             "max_batch_items": config.max_batch_items,
             "max_text_chars": config.max_text_chars,
             "max_body_bytes": config.max_body_bytes,
+            "max_request_chars": config.max_request_chars,
         },
         "locales": list(LOCALES),
         "verdicts": list(VERDICTS),

@@ -16,10 +16,14 @@ from .schemas import RESPONSE_SCHEMAS, RequestSchemas
 _ERRORS = {
     "400": "Malformed JSON",
     "401": "Missing or invalid API key (only when keys are configured)",
-    "413": "Body larger than the configured limit",
+    "413": (
+        "Body over max_body_bytes (`body_too_large`), or texts over max_request_chars after "
+        "normalization (`too_many_characters`)"
+    ),
     "415": "Content-Type is not application/json",
     "422": "Fields missing, unknown, mistyped or over a limit; `fields` says which",
-    "429": "Rate limited; see Retry-After",
+    "429": "Rate limited (cost units per client); see Retry-After and X-RateLimit-*",
+    "503": "Over the request's time budget (`over_time_budget`); see Retry-After",
 }
 
 
@@ -58,6 +62,7 @@ def build_spec(config: ServerConfig, schemas: RequestSchemas) -> dict[str, Any]:
         secured = [{"bearer": []}, {"apiKey": []}]
     guarded = ("401", "429")
     post_errors = ("400", *guarded, "413", "415", "422")
+    scoring_errors = (*post_errors, "503")
 
     spec.path(
         path="/v1/score",
@@ -69,7 +74,7 @@ def build_spec(config: ServerConfig, schemas: RequestSchemas) -> dict[str, Any]:
                 "requestBody": _body(
                     "ScoreRequest", {"text": "跟着老师做合约，一周翻倍，加薇：coin888", "locale": "zh"}
                 ),
-                "responses": {"200": _json("Assessment", "The assessment"), **_errors(*post_errors)},
+                "responses": {"200": _json("Assessment", "The assessment"), **_errors(*scoring_errors)},
             }
         },
     )
@@ -83,7 +88,7 @@ def build_spec(config: ServerConfig, schemas: RequestSchemas) -> dict[str, Any]:
                 "requestBody": _body("BatchRequest", {"items": [{"id": "a", "text": "今天天气真好"}], "locale": "en"}),
                 "responses": {
                     "200": _json("BatchResponse", "One result per item, same order"),
-                    **_errors(*post_errors),
+                    **_errors(*scoring_errors),
                 },
             }
         },
@@ -100,7 +105,11 @@ def build_spec(config: ServerConfig, schemas: RequestSchemas) -> dict[str, Any]:
         },
     )
     feedback_errors = _errors(*post_errors)
-    feedback_errors["503"] = _json("Error", "Feedback could not be stored; retry")
+    feedback_errors["503"] = _json(
+        "Error",
+        "Feedback could not be stored: `feedback_busy` (retry after Retry-After) or "
+        "`feedback_unavailable` (a lasting cause an operator must fix)",
+    )
     spec.path(
         path="/v1/feedback",
         operations={
@@ -117,7 +126,7 @@ def build_spec(config: ServerConfig, schemas: RequestSchemas) -> dict[str, Any]:
         path="/healthz",
         operations={
             "get": {
-                "summary": "Liveness, versions and limits",
+                "summary": "Liveness, versions and limits; `degraded` names a part that cannot work",
                 "operationId": "health",
                 "responses": {"200": _json("Health", "The service is up")},
             }

@@ -12,10 +12,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from warnlib.types import CATEGORIES
+from warnlib.types import CATEGORIES, LEVELS
 
 LOCALES = ("zh", "en")
-LEVELS = ("low", "medium", "high")
 VERDICTS = ("scam", "not_scam")
 MAX_ID_CHARS = 200
 MAX_URL_CHARS = 2048
@@ -28,6 +27,15 @@ class StrictBoolean(fields.Boolean):
         if type(value) is not bool:
             raise self.make_error("invalid", input=value)
         return value
+
+
+class StrictFloat(fields.Float):
+    """A JSON number only: not "0.5" or true (marshmallow's Float would convert both)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class _Strict(Schema):
@@ -135,11 +143,41 @@ class FeedbackAcceptedSchema(_Strict):
     status = fields.String(required=True, metadata={"example": "stored"})
 
 
+class LimitsSchema(_Strict):
+    max_text_chars = fields.Integer(
+        required=True, metadata={"description": "per text, as submitted and after Unicode normalization"}
+    )
+    max_batch_items = fields.Integer(required=True)
+    max_body_bytes = fields.Integer(required=True)
+    max_request_chars = fields.Integer(
+        required=True, metadata={"description": "all texts of one request together, after normalization"}
+    )
+    request_time_budget_s = fields.Float(required=True, metadata={"description": "waiting plus scoring; over it: 503"})
+    rate_limit = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "windows of cost units per client, e.g. '1200 per 1 minute'; empty: unlimited"},
+    )
+    cost_unit_chars = fields.Integer(
+        required=True, metadata={"description": "a text costs one unit per started block of this many characters"}
+    )
+
+
 class HealthSchema(_Strict):
-    status = fields.String(required=True, metadata={"example": "ok"})
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(("ok", "degraded")),
+        metadata={"description": "degraded: scoring works but a part named in `checks` does not"},
+    )
+    checks = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"example": {"scoring": "ok", "feedback": "ok", "rate_limit_storage": "ok"}},
+    )
     version = fields.Nested(VersionSchema, required=True)
     rules = fields.Integer(required=True, metadata={"description": "number of loaded rules"})
-    limits = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    limits = fields.Nested(LimitsSchema, required=True)
 
 
 class ErrorBodySchema(_Strict):
@@ -168,7 +206,12 @@ def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
     text_field: dict[str, Any] = {
         "required": True,
         "validate": [validate.Length(max=max_text_chars), _surrogate_free],
-        "metadata": {"description": f"post text, at most {max_text_chars} characters"},
+        "metadata": {
+            "description": (
+                f"post text, at most {max_text_chars} characters as sent and after Unicode "
+                "normalization (one character can expand to several: U+FDFA to 18)"
+            )
+        },
     }
     locale_field: dict[str, Any] = {
         "load_default": "zh",
@@ -200,7 +243,7 @@ def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
     class FeedbackRequestSchema(_Strict):
         text = fields.String(**text_field)
         verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
-        score = fields.Float(allow_nan=False, validate=validate.Range(0, 1), load_default=None, allow_none=True)
+        score = StrictFloat(allow_nan=False, validate=validate.Range(0, 1), load_default=None, allow_none=True)
         level = fields.String(validate=validate.OneOf(LEVELS), load_default=None, allow_none=True)
         url = fields.String(
             validate=[validate.Length(max=MAX_URL_CHARS), _surrogate_free], load_default=None, allow_none=True
@@ -230,6 +273,7 @@ RESPONSE_SCHEMAS: dict[str, type[Schema]] = {
     "Rule": RuleSchema,
     "RulesResponse": RulesResponseSchema,
     "FeedbackAccepted": FeedbackAcceptedSchema,
+    "Limits": LimitsSchema,
     "Health": HealthSchema,
     "ErrorBody": ErrorBodySchema,
     "Error": ErrorSchema,

@@ -31,7 +31,8 @@ async function checkStatus(candidate = null) {
   const settings = candidate ? { ...saved, ...candidate } : saved;
   const call = candidate ? rawFetch : apiFetch;
   let result = await call(settings, '/healthz');
-  if (result.ok && result.data?.status !== 'ok') {
+  // 'degraded' still scores (only feedback or shared rate limits are impaired): not an error.
+  if (result.ok && !['ok', 'degraded'].includes(result.data?.status)) {
     result = { health: { state: STATES.error, message: 'unexpected /healthz answer' } };
   } else if (result.ok) {
     // /healthz needs no key; a one-word score shows whether ours is accepted.

@@ -36,26 +36,40 @@ export function clip(text, max) {
 }
 
 const encoder = new TextEncoder();
+function codePoints(text) {
+  let count = 0;
+  for (const _ of text) count += 1; // a string iterates by code point, not by UTF-16 unit
+  return count;
+}
+
 function itemBytes(item) {
   return encoder.encode(JSON.stringify(item)).length + 1; // the comma between items
 }
 
-// Cut one locale's entries into batches the server accepts: at most max_batch_items items and
-// max_body_bytes bytes each. (Each text is already within max_text_chars.)
+// Cut one locale's entries into batches the server accepts: at most max_batch_items items,
+// max_body_bytes bytes and max_request_chars characters (code points, as the server counts;
+// absent from older servers) each. (Each text is already within max_text_chars.) A batch the
+// server still refuses, because normalization grew its text, is resent in halves.
 export function planBatches(entries, limits) {
   const budget = limits.max_body_bytes - BODY_OVERHEAD_BYTES;
+  const charBudget = limits.max_request_chars || Infinity;
   const batches = [];
   let current = [];
   let bytes = 0;
+  let chars = 0;
   for (const entry of entries) {
     const size = itemBytes({ id: entry.id, text: entry.text });
-    if (current.length && (current.length >= limits.max_batch_items || bytes + size > budget)) {
+    const length = codePoints(entry.text);
+    const full = current.length >= limits.max_batch_items || bytes + size > budget || chars + length > charBudget;
+    if (current.length && full) {
       batches.push(current);
       current = [];
       bytes = 0;
+      chars = 0;
     }
     current.push(entry);
     bytes += size;
+    chars += length;
   }
   if (current.length) batches.push(current);
   return batches;

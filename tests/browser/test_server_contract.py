@@ -31,6 +31,26 @@ def test_batches_follow_the_limits_the_server_states(ext, tmp_path):
         small.stop()
 
 
+def test_batches_keep_within_the_servers_character_budget_per_request(ext, tmp_path):
+    # Each post fits, but two together exceed the request's budget of characters: without
+    # counting characters the extension would send them together and get a 413.
+    small = start_api(
+        tmp_path,
+        settings={"WARNLIB_MAX_TEXT_CHARS": "60", "WARNLIB_MAX_REQUEST_CHARS": "60", "WARNLIB_MAX_BATCH_ITEMS": "50"},
+    )
+    try:
+        ext.settings(serverUrl=small.url)
+        page = open_page(ext, "https://x.com/home")
+        posts = ["#benign-1", "#scam-1", "#benign-2", "#benign-3"]
+        for post in posts:
+            assert wait_level(page, post) in ("low", "medium", "high"), post
+        stats = ext.stats()
+        assert stats["failures"] == 0 and stats["refused"] == 0, stats
+        assert stats["requests"] >= 2, stats
+    finally:
+        small.stop()
+
+
 def test_a_refused_post_does_not_fail_the_others_and_the_popup_says_so(ext):
     page = open_page(ext, "https://x.com/broken")
     assert wait_level(page, "#ok-scam") == "high"

@@ -14,6 +14,7 @@ pytest.importorskip("flask", reason="the server extra is not installed: pip inst
 
 from flask import Flask
 from warnlib_server import create_app
+from warnlib_server.app import JsonErrorRequestHandler
 from werkzeug.serving import make_server
 
 
@@ -54,7 +55,7 @@ def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     def start(**settings: Any) -> LiveServer:
         db = tmp_path / f"feedback-{len(servers)}.sqlite3"
         app = create_app({"feedback_db": str(db), "rate_limit": "0", **settings})
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=JsonErrorRequestHandler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, feedback_db=db)

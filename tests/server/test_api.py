@@ -235,25 +235,22 @@ def test_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_rate_limit_returns_429_with_retry_after(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="2/minute", rate_limit_burst=2).test_client()
+    client = make_app(rate_limit="2/minute").test_client()
     statuses = [client.post("/v1/score", json={"text": "hi"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     response = client.post("/v1/score", json={"text": "hi"})
     assert response.get_json()["error"]["code"] == "rate_limited"
     assert int(response.headers["Retry-After"]) >= 1
+    assert response.headers["X-RateLimit-Limit"] == "2" and response.headers["X-RateLimit-Remaining"] == "0"
+    assert int(response.headers["X-RateLimit-Reset"]) > 0
     assert client.get("/healthz").status_code == 200
 
 
-def test_rate_limiter_refills() -> None:
-    from warnlib_server.limits import RateLimiter
-
-    now = [0.0]
-    limiter = RateLimiter(rate=1.0, burst=1, clock=lambda: now[0])
-    assert limiter.acquire("a") == 0
-    assert limiter.acquire("a") == pytest.approx(1.0)
-    assert limiter.acquire("b") == 0, "clients have separate buckets"
-    now[0] = 1.0
-    assert limiter.acquire("a") == 0
+def test_rate_limit_headers_count_down(make_app: Callable[..., Flask]) -> None:
+    client = make_app(rate_limit="10/minute").test_client()
+    remaining = [int(client.get("/v1/rules").headers["X-RateLimit-Remaining"]) for _ in range(3)]
+    assert remaining == [9, 8, 7]
+    assert "X-RateLimit-Limit" not in client.get("/healthz").headers, "health checks are never limited"
 
 
 # --- CORS ------------------------------------------------------------------------------------------

@@ -131,3 +131,19 @@ def test_thresholds_default_to_the_published_cuts() -> None:
 
     config = ServerConfig.load(env={})
     assert (config.high_threshold, config.medium_threshold) == (warnlib.Thresholds().high, warnlib.Thresholds().medium)
+
+
+def test_readme_states_the_real_rate_limit_default() -> None:
+    readme = (SERVER_DIR.parent / "README.md").read_text(encoding="utf-8")
+    default = ServerConfig.load(env={}).rate_limit
+    assert f"`WARNLIB_RATE_LIMIT` (default `{default}`" in readme
+    assert "WARNLIB_RATE_LIMIT=600/minute" not in readme
+
+
+def test_removed_burst_setting_says_what_replaces_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.toml"
+    path.write_text("rate_limit_burst = 200\n")
+    with pytest.raises(ConfigError, match=r"rate_limit_burst is no longer a setting.*10 seconds"):
+        ServerConfig.load(path, env={})
+    with pytest.raises(ConfigError, match="rate_limit_storage"):
+        ServerConfig.load(env={}, rate_limit_storage="localhost:6379")

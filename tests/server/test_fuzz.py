@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+SCHEMATHESIS_CONFIG = Path(__file__).with_name("schemathesis.toml")
+
 
 def _schemathesis() -> list[str]:
     exe = shutil.which("schemathesis") or shutil.which("st")
@@ -32,6 +34,8 @@ def test_fuzz_finds_no_server_errors_or_schema_violations(
     seconds = os.environ.get("WARNLIB_FUZZ_SECONDS", "25" if not api_keys else "10")
     command = [
         *_schemathesis(),
+        "--config-file",
+        str(SCHEMATHESIS_CONFIG),
         "run",
         f"{server.url}/openapi.json",
         "--checks",

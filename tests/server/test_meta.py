@@ -15,7 +15,12 @@ def test_meta_reports_the_configured_limits_thresholds_and_versions(make_app: Ca
     response = app.test_client().get("/v1/meta")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["limits"] == {"max_batch_items": 7, "max_text_chars": 50, "max_body_bytes": 4096}
+    assert body["limits"] == {
+        "max_batch_items": 7,
+        "max_text_chars": 50,
+        "max_body_bytes": 4096,
+        "max_request_chars": app.extensions["warnlib"].config.max_request_chars,
+    }
     assert body["thresholds"] == {"high": 0.9, "medium": 0.4}
     assert body["levels"] == list(LEVELS)
     assert body["flagged_levels"] == list(FLAGGED_LEVELS)
