@@ -31,7 +31,7 @@ class ThresholdsSchema(Schema):
     medium = fields.Float(required=True, metadata={"description": "lowest score that is `medium`"})
 
 
-class LimitsSchema(Schema):
+class MetaLimitsSchema(Schema):
     max_batch_items = fields.Integer(required=True, metadata={"description": "items per /v1/score/batch call"})
     max_text_chars = fields.Integer(
         required=True, metadata={"description": "characters (Unicode code points) per text"}
@@ -48,7 +48,7 @@ class MetaSchema(Schema):
         fields.String(), required=True, metadata={"description": "levels at which a reader is warned"}
     )
     thresholds = fields.Nested(ThresholdsSchema, required=True)
-    limits = fields.Nested(LimitsSchema, required=True)
+    limits = fields.Nested(MetaLimitsSchema, required=True)
     locales = fields.List(fields.String(), required=True)
     verdicts = fields.List(fields.String(), required=True)
     categories = fields.List(fields.String(), required=True)

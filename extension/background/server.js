@@ -10,7 +10,13 @@ const REFUSAL_SHOWN_MS = 60 * 1000;
 
 // What a server that cannot tell us its limits (one older than /v1/meta, and without limits in
 // /healthz) is assumed to accept: the limits of the first server versions.
-const FALLBACK_LIMITS = Object.freeze({ max_batch_items: 100, max_text_chars: 20000, max_body_bytes: 2 * 1024 * 1024 });
+// Those servers had no budget of characters per request (max_request_chars): none is assumed.
+const FALLBACK_LIMITS = Object.freeze({
+  max_batch_items: 100,
+  max_text_chars: 20000,
+  max_body_bytes: 2 * 1024 * 1024,
+  max_request_chars: Number.MAX_SAFE_INTEGER,
+});
 
 // States the popup and options page put in words (see STATE_WORDS in popup.js).
 export const STATES = Object.freeze({

@@ -47,7 +47,9 @@ def test_meta_needs_no_api_key_and_is_in_the_openapi_document(make_app: Callable
     assert operation["operationId"] == "meta"
     assert "Meta" in spec["components"]["schemas"]
     assert set(spec["components"]["schemas"]["Meta"]["properties"]) >= {"levels", "thresholds", "limits", "version"}
-    assert client.post("/v1/meta").status_code == 405
+    # A wrong method is answered only to a client with a key (a route's methods are not public).
+    assert client.post("/v1/meta").status_code == 401
+    assert client.post("/v1/meta", headers={"X-API-Key": "secret"}).status_code == 405
 
 
 def test_client_reads_meta(live_server: Callable[..., Any]) -> None:
