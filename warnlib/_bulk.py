@@ -210,14 +210,14 @@ class ScannedChunk:
     counts: Counter[str]
 
 
-def row_error(row: Any) -> str | None:
+def row_error(row: Any, text_key: str = "text") -> str | None:
     """Why a parsed input row cannot be scored, in words that name the field; None if it can."""
     if not isinstance(row, dict):
-        return f'each line must be a JSON object with a "text" field, not {_json_kind(row)}'
-    if "text" not in row:
-        return 'the row has no "text" field'
-    if not isinstance(row["text"], str):
-        return f'"text" must be a string, not {_json_kind(row["text"])}'
+        return f'each line must be a JSON object with a "{text_key}" field, not {_json_kind(row)}'
+    if text_key not in row:
+        return f'the row has no "{text_key}" field'
+    if not isinstance(row[text_key], str):
+        return f'"{text_key}" must be a string, not {_json_kind(row[text_key])}'
     return None
 
 
@@ -235,15 +235,15 @@ def _json_kind(value: Any) -> str:
     return "a string"
 
 
-def score_row(scorer: Scorer, row: Any, *, locale: Locale) -> tuple[dict[str, Any], str]:
+def score_row(scorer: Scorer, row: Any, *, locale: Locale, text_key: str = "text") -> tuple[dict[str, Any], str]:
     """One input row scored: the row with its `assessment` added (and its level), or with `error`.
 
     A bad row keeps every field it had, so its id survives; `error` says what is wrong.
     """
-    problem = row_error(row)
+    problem = row_error(row, text_key)
     if problem is None:
         try:
-            assessment = scorer.score(row["text"], locale=locale)
+            assessment = scorer.score(row[text_key], locale=locale)
         except (ValueError, TypeError) as exc:  # TextTooLongError is a ValueError
             problem = str(exc)
         else:
