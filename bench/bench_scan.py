@@ -11,6 +11,9 @@ its own `warnlib scan` process, one after the other; the figures:
   runs: the parent's stays flat as the input grows (bounded in-flight chunks);
 - /proc/loadavg before and after each run, because the machine may be shared: a ratio measured
   while other processes hold the cores is not the ratio on idle cores;
+- the CPU seconds all processes of the run used, and so the cores it got (CPU / wall time):
+  on a busy machine this shows whether the rate was bounded by the pool or by the share of
+  the cores the machine gave; CPU per post, N workers against one, is the pool's overhead;
 - whether the N-worker output is byte-identical to the one-worker output.
 """
 
@@ -20,6 +23,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,6 +89,7 @@ def run_scan(source: Path, output: Path, workers: int) -> dict[str, object]:
     command = [sys.executable, "-m", "warnlib.cli", "scan", str(source), "-o", str(output), "-q"]
     command += ["--workers", str(workers)]
     before = loadavg()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, int] = {}
@@ -95,6 +100,8 @@ def run_scan(source: Path, output: Path, workers: int) -> dict[str, object]:
                 peaks[pid] = max(peak, peaks.get(pid, 0))
         time.sleep(0.2)
     elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the scan and its workers (waited for)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     err = process.stderr.read() if process.stderr else ""
     if process.returncode != 0:
         sys.exit(f"scan --workers {workers} failed ({process.returncode}): {err}")
@@ -103,6 +110,7 @@ def run_scan(source: Path, output: Path, workers: int) -> dict[str, object]:
     workers_rss = sorted((kb for kb in peaks.values() if kb > 30_000), reverse=True)
     return {
         "seconds": elapsed,
+        "cpu_seconds": cpu,
         "parent_mb": parent / 1024,
         "worker_mb": [kb / 1024 for kb in workers_rss],
         "load_before": before,
@@ -132,17 +140,20 @@ def main() -> None:
             results[workers] = run_scan(source, folder / f"out-{workers}.jsonl", workers)
         base = results[1]["seconds"]
         print(
-            f"{'contender':<22} {'posts/s':>9} {'x 1 worker':>11}  {'parent RSS':>10}  "
+            f"{'contender':<22} {'posts/s':>9} {'x 1 worker':>11} {'CPU s':>7} {'cores got':>9}  {'parent RSS':>10}  "
             "worker RSS (MB)   load before -> after"
         )
         for workers, result in results.items():
             rate = args.rows / float(result["seconds"])  # type: ignore[arg-type]
             worker_mb = ", ".join(f"{mb:.0f}" for mb in result["worker_mb"]) or "(in-process)"  # type: ignore[attr-defined]
             print(
-                f"scan --workers {workers:<8} {rate:>9,.0f} {base / float(result['seconds']):>10.2f}x  "  # type: ignore[arg-type]
+                f"scan --workers {workers:<8} {rate:>9,.0f} {base / float(result['seconds']):>10.2f}x "  # type: ignore[arg-type]
+                f"{result['cpu_seconds']:>7.1f} {float(result['cpu_seconds']) / float(result['seconds']):>9.2f}  "  # type: ignore[arg-type]
                 f"{result['parent_mb']:>7.0f} MB  {worker_mb:<16} {result['load_before']} -> {result['load_after']}"
             )
         same = (folder / "out-1.jsonl").read_bytes() == (folder / f"out-{args.workers}.jsonl").read_bytes()
+        overhead = float(results[args.workers]["cpu_seconds"]) / float(results[1]["cpu_seconds"])  # type: ignore[arg-type]
+        print(f"CPU per post, {args.workers} workers / 1 worker: {overhead:.2f}")
         print(f"output of {args.workers} workers identical to 1 worker: {same}")
         for workers, result in results.items():
             print(f"  [{workers}] {result['summary']}")

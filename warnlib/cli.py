@@ -101,6 +101,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise ValueError("--resume needs an output file (-o FILE) to continue")
     if args.workers is not None and args.workers < 1:
         raise ValueError(f"--workers must be at least 1, not {args.workers}")
+    if args.chunk_size < 1:
+        raise ValueError(f"--chunk-size must be at least 1, not {args.chunk_size}")
     from_stdin = args.input == "-"
     source: BinaryIO = sys.stdin.buffer if from_stdin else open(args.input, "rb")  # noqa: SIM115
     total = None if from_stdin else _bulk.count_lines(args.input)
