@@ -61,11 +61,11 @@ def main() -> None:
         wd.score_dataframe(frame).compute()
         rates["score_dataframe"] = len(texts) / (time.perf_counter() - started)
 
-    print(f"{'contender':<44} {'posts/s':>9} {'x 1 process':>12}")
-    print(f"{'Scorer.score_many, this process':<44} {base:>9,.0f} {1.0:>11.2f}x")
+    print(f"{'contender':<52} {'posts/s':>9} {'x 1 process':>12}")
+    print(f"{'Scorer.score_many, this process':<52} {base:>9,.0f} {1.0:>11.2f}x")
     for name, rate in rates.items():
         label = f"{name}, LocalCluster {args.workers} workers x 1 thread"
-        print(f"{label:<44} {rate:>9,.0f} {rate / base:>11.2f}x")
+        print(f"{label:<52} {rate:>9,.0f} {rate / base:>11.2f}x")
     print(f"cluster start + first partitions (scorers built): {start_seconds:.1f}s; load {loadavg()}")
 
 
