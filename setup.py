@@ -54,8 +54,12 @@ setup(
         ],
         # `warnlib train` and bench/quality.py; scoring never needs it.
         "train": ["scikit-learn>=1.3"],
+        # warnlib.dask: scoring Dask bags and dataframes on a cluster (docs/scale.md).
+        "dask": ["dask[dataframe]>=2024.1", "distributed>=2024.1"],
         "dev": [
             "scikit-learn>=1.3",
+            "dask[dataframe]>=2024.1",
+            "distributed>=2024.1",
             "pytest>=8.0",
             "ruff>=0.5",
             "playwright>=1.45",

@@ -17,11 +17,15 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from warnlib import __version__
+from warnlib._bulk import DEFAULT_CHUNK_SIZE as _CHUNK_SIZE
+from warnlib._bulk import Line, ScorerRecipe
 from warnlib.types import Assessment
 
 _COLORS = {"high": "\033[1;31m", "medium": "\033[1;33m", "low": "\033[32m"}
@@ -29,18 +33,20 @@ _MARK, _RESET = "\033[1;4;35m", "\033[0m"
 _LEVEL_ZH = {"high": "高风险", "medium": "中风险", "low": "低风险"}
 
 
-def _scorer(args: argparse.Namespace) -> Any:
-    from warnlib.model import read_model
-    from warnlib.scorer import DEFAULT_MODEL, Scorer, Thresholds
-
-    cuts = {k: v for k, v in (("high", args.high), ("medium", args.medium)) if v is not None}
-    model = None if args.no_model else read_model(args.model) if args.model else DEFAULT_MODEL
-    return Scorer(
-        rule_paths=args.rules or None,
+def _recipe(args: argparse.Namespace) -> ScorerRecipe:
+    """The scorer the options describe, as a recipe the scan's worker processes rebuild."""
+    return ScorerRecipe(
+        rule_paths=tuple(args.rules or ()),
         allow_list=args.allow_list,
-        thresholds=Thresholds(**cuts),
-        model=model,
+        high=args.high,
+        medium=args.medium,
+        model_path=args.model,
+        use_model=not args.no_model,
     )
+
+
+def _scorer(args: argparse.Namespace) -> Any:
+    return _recipe(args).build()
 
 
 def highlight(text: str, assessment: Assessment, *, color: bool) -> str:
@@ -85,51 +91,144 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_out(path: str | None) -> TextIO:
-    return open(path, "w", encoding="utf-8") if path and path != "-" else sys.stdout
-
-
 def cmd_scan(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    scorer = _scorer(args)
-    counts = {"low": 0, "medium": 0, "high": 0, "error": 0}
-    source = Path(args.input)
-    total_lines = sum(1 for _ in source.open(encoding="utf-8"))
-    out = _open_out(args.output)
+    from warnlib import _bulk
+
+    to_stdout = not args.output or args.output == "-"
+    if args.resume and to_stdout:
+        raise ValueError("--resume needs an output file (-o FILE) to continue")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers must be at least 1, not {args.workers}")
+    if args.chunk_size < 1:
+        raise ValueError(f"--chunk-size must be at least 1, not {args.chunk_size}")
+    from_stdin = args.input == "-"
+    source: BinaryIO = sys.stdin.buffer if from_stdin else open(args.input, "rb")  # noqa: SIM115
+    total = None if from_stdin else _bulk.count_lines(args.input)
+    workers = args.workers
+    if workers is None:
+        # Every core, but no pool for a file too small to give each worker a chunk.
+        cores = _bulk.available_cores()
+        workers = cores if total is None else max(1, min(cores, -(-total // args.chunk_size)))
+
+    kept = _bulk.ResumePoint(0, None, 0)
+    if args.resume and Path(args.output).exists():
+        kept = _bulk.resume_point(args.output)
+        if kept.dropped_bytes:
+            print(
+                f"resume: dropped a truncated last row ({kept.dropped_bytes} bytes); it is scored again",
+                file=sys.stderr,
+            )
+
+    counts: Counter[str] = Counter()
+    skipped_lines = 0  # input lines (rows and blanks) already covered by the kept output
+
+    def chunks() -> Iterator[tuple[list[Line], int]]:
+        """Rows to score, with the input lines each chunk covers (blank lines included)."""
+        nonlocal skipped_lines
+        lines = enumerate(source, 1)
+        if kept.rows:
+            last: Line | None = None
+            rows = 0
+            for number, raw in lines:
+                skipped_lines = number
+                if raw.strip():
+                    rows += 1
+                    last = (number, raw)
+                    if rows == kept.rows:
+                        break
+            if rows < kept.rows or last is None:
+                raise ValueError(f"{args.output} has {kept.rows} rows but {args.input} only {rows}: not its output")
+            yield [last], 0  # rescored to check that the output continues this input and these settings
+        batch: list[Line] = []
+        covered = 0
+        for number, raw in lines:
+            covered += 1
+            if not raw.strip():
+                counts["blank"] += 1
+                continue
+            batch.append((number, raw))
+            if len(batch) >= args.chunk_size:
+                yield batch, covered
+                batch, covered = [], 0
+        if batch or covered:
+            yield batch, covered
+
+    task = partial(_bulk.scan_chunk, locale=args.locale)
+    out: BinaryIO = sys.stdout.buffer if to_stdout else open(args.output, "ab" if args.resume else "wb")  # noqa: SIM115
+    progress = tqdm(total=total, unit="line", file=sys.stderr, disable=args.quiet, desc=f"{workers} worker(s)")
+    written = 0
+    interrupted = False
     started = time.perf_counter()
+    results = _scan_results(task, chunks(), recipe=_recipe(args), workers=workers)
     try:
-        with source.open(encoding="utf-8") as handle:
-            for number, raw in enumerate(
-                tqdm(handle, total=total_lines, unit="post", file=sys.stderr, disable=args.quiet), 1
-            ):
-                if not raw.strip():
-                    continue
-                row: dict[str, Any]
-                try:
-                    row = json.loads(raw)
-                    if not isinstance(row, dict):
-                        raise ValueError("each line must be a JSON object")
-                    assessment = scorer.score(row.get("text"), locale=args.locale)
-                except (ValueError, TypeError) as exc:
-                    # Keep the row in the output with the reason, so nothing is lost silently.
-                    counts["error"] += 1
-                    out.write(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False) + "\n")
-                    continue
-                counts[assessment.level] += 1
-                row["assessment"] = assessment.to_dict()
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        checked = not kept.rows
+        for scanned, covered in results:
+            if not checked:
+                checked = True
+                if scanned.rows != [kept.last_row]:
+                    raise ValueError(
+                        f"the last row of {args.output} is not what this input and these settings give for "
+                        f"line {skipped_lines}: not its output (run without --resume to start over)"
+                    )
+                progress.update(skipped_lines)
+                continue
+            out.writelines(scanned.rows)
+            written += len(scanned.rows)
+            counts.update(scanned.counts)
+            progress.update(covered)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
-        if out is not sys.stdout:
+        results.close()
+        progress.close()
+        if not to_stdout:
             out.close()
+        if not from_stdin:
+            source.close()
+    if interrupted:
+        print(
+            f"interrupted: {kept.rows + written} rows are in {args.output or 'the output'}; "
+            "run the same command with --resume to go on",
+            file=sys.stderr,
+        )
+        return 130
     elapsed = time.perf_counter() - started
     scored = counts["low"] + counts["medium"] + counts["high"]
+    resumed = f"; {kept.rows} rows kept from the earlier run" if kept.rows else ""
     print(
-        f"scanned {scored} posts in {elapsed:.1f}s ({scored / elapsed if elapsed else 0:.0f}/s): "
-        f"high {counts['high']}, medium {counts['medium']}, low {counts['low']}, errors {counts['error']}",
+        f"scanned {scored} posts in {elapsed:.1f}s ({scored / elapsed if elapsed else 0:.0f}/s, {workers} worker(s)): "
+        f"high {counts['high']}, medium {counts['medium']}, low {counts['low']}, errors {counts['error']}, "
+        f"blank lines {counts['blank']}{resumed}",
         file=sys.stderr,
     )
-    return 1 if counts["error"] and not scored else 0
+    return 1 if counts["error"] and not scored and not kept.rows else 0
+
+
+def _scan_results(
+    task: Callable[[Any, list[Line]], Any],
+    chunks: Iterator[tuple[list[Line], int]],
+    *,
+    recipe: ScorerRecipe,
+    workers: int,
+) -> Generator[tuple[Any, int], None, None]:
+    """Each chunk scanned (in order, on `workers` processes), with the input lines it covers."""
+    from warnlib import _bulk
+
+    covered: deque[int] = deque()
+
+    def rows() -> Iterator[list[Line]]:
+        for batch, lines in chunks:
+            covered.append(lines)
+            yield batch
+
+    scanned = _bulk.ordered_map(task, rows(), source=recipe, workers=workers)
+    try:
+        for result in scanned:
+            yield result, covered.popleft()
+    finally:
+        scanned.close()
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -203,6 +302,7 @@ def _server_package() -> Any:
 def cmd_serve(args: argparse.Namespace) -> int:
     server = _server_package()
     try:
+        _serving_options_to_env(args, server)
         server.serve(host=args.host, port=args.port, config_path=args.config)
     except server.ConfigError as exc:
         print(f"warnlib: configuration error: {exc}", file=sys.stderr)
@@ -214,6 +314,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _serving_options_to_env(args: argparse.Namespace, server: Any) -> None:
+    """--rules, --allow-list, --high and --medium as the server's settings: flags over variables over file.
+
+    `--rules` adds to the packs the config file or WARNLIB_RULES already name.
+    """
+    if args.rules:
+        configured = server.ServerConfig.load(args.config).rules
+        os.environ["WARNLIB_RULES"] = os.pathsep.join([*configured, *args.rules])
+    for value, name in (
+        (args.allow_list, "ALLOW_LIST"),
+        (args.high, "HIGH_THRESHOLD"),
+        (args.medium, "MEDIUM_THRESHOLD"),
+    ):
+        if value is not None:
+            os.environ[f"WARNLIB_{name}"] = str(value)
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
@@ -263,30 +380,86 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# Options that choose the scorer: (flags, argparse settings). They go before or after the
+# subcommand (`warnlib --rules my.toml score ...` = `warnlib score ... --rules my.toml`).
+_SCORER_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "locale": (("--locale",), {"choices": ("zh", "en"), "help": "language of messages (default zh)"}),
+    "rules": (
+        ("--rules",),
+        {"action": "append", "metavar": "PATH", "help": "extra rule pack file or folder"},
+    ),
+    "allow_list": (("--allow-list",), {"metavar": "PATH", "help": "allow-list file (one phrase per line)"}),
+    "high": (("--high",), {"type": float, "help": "score for level high (default: the published cut)"}),
+    "medium": (("--medium",), {"type": float, "help": "score for level medium (default: the published cut)"}),
+    "model": (("--model",), {"metavar": "PATH", "help": "text model file to use instead of the shipped one"}),
+    "no_model": (("--no-model",), {"action": "store_true", "default": None, "help": "score with the rules only"}),
+}
+# What `warnlib serve` passes on to the server's settings (it has no model or message options).
+_SERVE_OPTIONS = ("rules", "allow_list", "high", "medium")
+_GLOBAL = "global_"
+
+
+def _add_options(parser: argparse.ArgumentParser, names: Sequence[str], *, dest_prefix: str = "") -> None:
+    for name in names:
+        flags, settings = _SCORER_OPTIONS[name]
+        parser.add_argument(*flags, dest=dest_prefix + name, **settings)
+
+
+def _merge_global_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options given before the subcommand join those after it (rules add up; after wins otherwise)."""
+    for name, (flags, _) in _SCORER_OPTIONS.items():
+        given = getattr(args, _GLOBAL + name)
+        delattr(args, _GLOBAL + name)
+        if given is None:
+            continue
+        if not hasattr(args, name):
+            parser.error(f"warnlib {args.command} does not take {flags[0]}")
+        if name == "rules":
+            args.rules = [*given, *(args.rules or ())]
+        elif getattr(args, name) is None:
+            setattr(args, name, given)
+    if hasattr(args, "locale") and args.locale is None:
+        args.locale = "zh"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from warnlib.training import DEFAULT_C  # no scikit-learn at import: only its settings
 
-    parser = argparse.ArgumentParser(prog="warnlib", description="Warn before investment scams in posts.")
+    parser = argparse.ArgumentParser(
+        prog="warnlib",
+        description="Warn before investment scams in posts.",
+        epilog="Scorer options (--rules, --allow-list, --high, --medium, --model, --no-model, --locale) go "
+        "before or after score, scan, eval and rules; serve takes --rules, --allow-list, --high and --medium.",
+    )
     parser.add_argument("--version", action="version", version=f"warnlib {__version__}")
+    _add_options(parser, list(_SCORER_OPTIONS), dest_prefix=_GLOBAL)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--locale", choices=("zh", "en"), default="zh", help="language of messages")
-    common.add_argument("--rules", action="append", metavar="PATH", help="extra rule pack file or folder")
-    common.add_argument("--allow-list", metavar="PATH", help="allow-list file (one phrase per line)")
-    common.add_argument("--high", type=float, help="score for level high (default: the published cut)")
-    common.add_argument("--medium", type=float, help="score for level medium (default: the published cut)")
-    common.add_argument("--model", metavar="PATH", help="text model file to use instead of the shipped one")
-    common.add_argument("--no-model", action="store_true", help="score with the rules only")
+    _add_options(common, list(_SCORER_OPTIONS))
     sub = parser.add_subparsers(dest="command", required=True)
 
     score = sub.add_parser("score", parents=[common], help="score one text ('-' reads stdin)")
-    score.add_argument("text")
-    score.add_argument("--json", action="store_true")
+    score.add_argument("text", help="the post to score, or '-' to read it from stdin")
+    score.add_argument("--json", action="store_true", help="print the Assessment as JSON")
     score.set_defaults(func=cmd_score)
 
-    scan = sub.add_parser("scan", parents=[common], help="score every row of a JSONL file")
-    scan.add_argument("input")
+    scan = sub.add_parser("scan", parents=[common], help="score every row of a JSONL file ('-' reads stdin)")
+    scan.add_argument("input", help='JSONL file, one {"text": ...} object per line (more fields are kept); - for stdin')
     scan.add_argument("-o", "--output", help="output JSONL (default stdout)")
     scan.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    scan.add_argument(
+        "-w",
+        "--workers",
+        type=int,
+        help="processes to score on (default: every core; one for a file of a single chunk)",
+    )
+    scan.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted scan: keep the rows already in --output, score the rest and append",
+    )
+    scan.add_argument(
+        "--chunk-size", type=int, default=_CHUNK_SIZE, help=f"rows per task sent to a worker (default {_CHUNK_SIZE})"
+    )
     scan.set_defaults(func=cmd_scan)
 
     ev = sub.add_parser("eval", parents=[common], help="measure accuracy on labeled JSONL")
@@ -299,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     rules = sub.add_parser("rules", parents=[common], help="list the loaded rules")
-    rules.add_argument("--json", action="store_true")
+    rules.add_argument("--json", action="store_true", help="the rules as a JSON array (id, category, weight, messages)")
     rules.set_defaults(func=cmd_rules)
 
     tr = sub.add_parser("train", help="train the text model on labeled JSONL (needs the train extra)")
@@ -319,6 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--config", help="TOML config file")
+    _add_options(serve, _SERVE_OPTIONS)
     serve.set_defaults(func=cmd_serve)
 
     feedback = sub.add_parser("feedback", help="export readers' feedback as labeled JSONL (for eval)")
@@ -330,9 +504,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _merge_global_options(parser, args)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
+        return status
     except BrokenPipeError:
         # The reader closed the pipe (`warnlib rules | head -1`): stop quietly, as well-kept CLIs do.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -296,9 +296,21 @@ class Scorer:
         known_ngrams = getattr(self.model, "known_ngrams", None)
         return Analysis(norm, folded, signals, context, addressed, in_narration, rules, known_ngrams)
 
-    def score_many(self, texts: Iterable[str], *, locale: Locale = "zh") -> list[Assessment]:
-        """Assess many posts with the same settings, in order."""
-        return [self.score(text, locale=locale) for text in texts]
+    def score_many(
+        self, texts: Iterable[str], *, locale: Locale = "zh", workers: int | None = 1, chunk_size: int = 200
+    ) -> list[Assessment]:
+        """Assess many posts with the same settings, in order.
+
+        `workers=N` scores on N processes (`None`: every core), each holding one copy of this
+        scorer, `chunk_size` posts per task; the result is the same as with one. Processes
+        start with "spawn", so a script calling this needs `if __name__ == "__main__":`.
+        """
+        from warnlib import _bulk
+
+        count = _bulk.available_cores() if workers is None else workers
+        if count == 1:
+            return [self.score(text, locale=locale) for text in texts]
+        return _bulk.score_in_pool(self, texts, locale=locale, workers=count, chunk_size=chunk_size)
 
     # --- the steps ----------------------------------------------------------------------------
 
