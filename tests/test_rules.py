@@ -88,6 +88,7 @@ _HEAD = "[[rules]]\nid = 'x'\ncategory = 'urgency'\nweight = 1\nmessages = {zh='
         (_HEAD + "patterns=['a.*b']", "open-ended"),
         (_HEAD + "patterns=['(a']", "bad pattern"),
         ("not toml [", "not valid TOML"),
+        (_HEAD + "phrases=['a']\nexamples=['a']", "examples must be a table"),
     ],
 )
 def test_bad_packs_are_rejected_with_a_reason(body: str, complaint: str) -> None:

@@ -213,6 +213,8 @@ def _parse_rule(raw: dict[str, Any], pack: str, source: str) -> Rule:
     phrases = _str_tuple(raw.get("phrases"), "phrases", rule_id)
     patterns = _str_tuple(raw.get("patterns"), "patterns", rule_id)
     examples = raw.get("examples", {})
+    if not isinstance(examples, dict):
+        raise RuleError(f"{source}: rule {rule_id}: examples must be a table (examples.match = [...])")
     return Rule(
         id=rule_id,
         category=category,
