@@ -202,3 +202,18 @@ def test_closed_pipe_ends_quietly(command: list[str], tmp_path: Path) -> None:
     err = process.stderr.read().decode()
     assert process.wait(timeout=120) == 0, err
     assert "Traceback" not in err and "Broken pipe" not in err and "BrokenPipe" not in err
+
+
+def test_the_cli_names_levels_with_the_words_of_the_extensions_badges() -> None:
+    import json as _json
+    from pathlib import Path as _Path
+
+    from warnlib.cli import _LEVEL_ZH
+
+    messages = _json.loads(
+        (_Path(__file__).resolve().parent.parent / "extension" / "_locales" / "zh_CN" / "messages.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    for level, key in (("high", "badgeHigh"), ("medium", "badgeMedium")):
+        assert messages[key]["message"].split("：")[0] == _LEVEL_ZH[level]

@@ -188,3 +188,13 @@ def test_rule_versions_compare_as_versions() -> None:
 
     assert max(["2026.11.9", "2026.11.10"], key=version_key) == "2026.11.10"
     assert version_key("2026.12.0") > version_key("2026.11.31")
+
+
+def test_the_docstring_examples_hold() -> None:
+    import doctest
+
+    import warnlib.scorer
+
+    for module in (warnlib, warnlib.scorer):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0 and result.attempted > 0, module.__name__

@@ -6,8 +6,8 @@ Score a post and read why::
     >>> a = warnlib.score("跟着老师做合约，一周翻倍，加薇：coin888")
     >>> a.level
     'high'
-    >>> [s.rule for s in a.signals]          # doctest: +SKIP
-    ['zh.copy_trading.mentor', 'zh.leverage.contract', 'contact.handle', ...]
+    >>> sorted(s.rule for s in a.signals)[:3]
+    ['extract.contact_handle', 'zh.contact.app_mention', 'zh.copy_trading.mentor']
 
 `score()` uses a shared default `Scorer`; build your own `Scorer` to load extra
 rule packs, an allow-list or other thresholds. Importing this package is cheap:

@@ -30,7 +30,9 @@ from warnlib.types import Assessment
 
 _COLORS = {"high": "\033[1;31m", "medium": "\033[1;33m", "low": "\033[32m"}
 _MARK, _RESET = "\033[1;4;35m", "\033[0m"
-_LEVEL_ZH = {"high": "高风险", "medium": "中风险", "low": "低风险"}
+# The words the extension's badges start with (extension/_locales/zh_CN: badgeHigh, badgeMedium),
+# so a reader meets one word per level whichever part of warnlib speaks; a test holds them equal.
+_LEVEL_ZH = {"high": "高风险", "medium": "注意", "low": "低风险"}
 
 
 def _recipe(args: argparse.Namespace) -> ScorerRecipe:
