@@ -287,7 +287,9 @@ def feedback() -> tuple[dict[str, Any], int]:
         level=body["level"],
         url=body["url"],
         locale=body["locale"],
-        rules_version=svc.scorer.version["rules"],
+        # The versions of the assessment the reader judged; the server's own when not given.
+        rules_version=(body["version"] or {}).get("rules") or svc.scorer.version["rules"],
+        model_version=(body["version"] or {}).get("model") or svc.scorer.version["model"],
     )
     try:
         row_id = svc.feedback.add(record)
@@ -336,10 +338,11 @@ def allowed_methods(path: str) -> list[str]:
     return [*allowed, *(["HEAD"] if "GET" in allowed else []), "OPTIONS"]
 
 
-@v1.after_request
+@v1.after_app_request
 def _honest_allow(response: Response) -> Response:
     # Flask's automatic OPTIONS answer lists every method of every rule matching the path,
-    # the catch-all's included; list only what the route really serves.
+    # the catch-all's included; list only what the route really serves. App-wide: routes of
+    # other blueprints under /v1 (/v1/meta) share the catch-all's path space.
     if request.method == "OPTIONS" and "Allow" in response.headers:
         response.headers["Allow"] = ", ".join(allowed_methods(request.path))
     return response

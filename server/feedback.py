@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Index i upgrades a database from version i to i + 1.
 _MIGRATIONS: tuple[str, ...] = (
@@ -34,6 +34,10 @@ _MIGRATIONS: tuple[str, ...] = (
         rules_version TEXT
     );
     CREATE INDEX feedback_created_at ON feedback (created_at);
+    """,
+    # 2: the model version the verdict is about, beside the rules version.
+    """
+    ALTER TABLE feedback ADD COLUMN model_version TEXT;
     """,
 )
 
@@ -71,6 +75,7 @@ class FeedbackRecord:
     url: str | None = None
     locale: str | None = None
     rules_version: str | None = None
+    model_version: str | None = None
 
 
 class FeedbackStore:
@@ -122,8 +127,9 @@ class FeedbackStore:
         created_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
         with connection:  # one transaction; sqlite's busy timeout makes concurrent writers queue
             cursor = connection.execute(
-                "INSERT INTO feedback (created_at, verdict, text, score, level, url, locale, rules_version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback"
+                " (created_at, verdict, text, score, level, url, locale, rules_version, model_version)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     created_at,
                     record.verdict,
@@ -133,6 +139,7 @@ class FeedbackStore:
                     record.url,
                     record.locale,
                     record.rules_version,
+                    record.model_version,
                 ),
             )
         return int(cursor.lastrowid or 0)
@@ -142,7 +149,18 @@ class FeedbackStore:
         if not self.path.exists():
             return
         connection = self._connection()
-        columns = ("id", "created_at", "verdict", "text", "score", "level", "url", "locale", "rules_version")
+        columns = (
+            "id",
+            "created_at",
+            "verdict",
+            "text",
+            "score",
+            "level",
+            "url",
+            "locale",
+            "rules_version",
+            "model_version",
+        )
         for row in connection.execute(f"SELECT {', '.join(columns)} FROM feedback ORDER BY id"):
             record = dict(zip(columns, row, strict=True))
             yield {"text": record.pop("text"), "label": int(record["verdict"] == "scam"), **record}

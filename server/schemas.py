@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from warnlib.types import CATEGORIES, LEVELS
 
@@ -240,6 +240,16 @@ def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
         )
         locale = fields.String(**locale_field)
 
+    class FeedbackVersionSchema(Schema):
+        # The `version` of the assessment the verdict is about (it may predate the server's).
+        # Parts this server does not know are ignored, not refused: a newer client may name more.
+        class Meta:
+            unknown = EXCLUDE
+
+        rules = fields.String(validate=[validate.Length(max=64), _surrogate_free], load_default=None)
+        model = fields.String(validate=[validate.Length(max=64), _surrogate_free], load_default=None)
+        warnlib = fields.String(validate=[validate.Length(max=64), _surrogate_free], load_default=None)
+
     class FeedbackRequestSchema(_Strict):
         text = fields.String(**text_field)
         verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
@@ -249,6 +259,12 @@ def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
             validate=[validate.Length(max=MAX_URL_CHARS), _surrogate_free], load_default=None, allow_none=True
         )
         locale = fields.String(**locale_field)
+        version = fields.Nested(
+            FeedbackVersionSchema,
+            load_default=None,
+            allow_none=True,
+            metadata={"description": "the assessment's version; the server's own when absent"},
+        )
 
     return RequestSchemas(
         score=ScoreRequestSchema(),

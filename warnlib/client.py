@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
@@ -110,10 +110,13 @@ def _feedback_body(
     level: Level | None,
     locale: Locale,
     url: str | None,
+    version: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     # The level and locale the reader saw go with the verdict: an English reader's verdict is
     # stored as "en", and `warnlib feedback` exports can be evaluated per level.
     body: dict[str, Any] = {"text": text, "verdict": verdict, "locale": locale}
+    if version:
+        body["version"] = {k: str(v) for k, v in version.items() if k in ("warnlib", "rules", "model")}
     if score is not None:
         body["score"] = score
     if level is not None:
@@ -181,13 +184,16 @@ class Client:
         level: Level | None = None,
         locale: Locale | None = None,
         url: str | None = None,
+        version: Mapping[str, str] | None = None,
     ) -> int:
         """Report whether a post is a scam; the server stores the text. Returns the stored row id.
 
-        Pass the `score` and `level` of the assessment the verdict is about; `locale` defaults to
-        the client's (the language the reader saw the post's reasons in).
+        Pass the `score`, `level` and `version` of the assessment the verdict is about; `locale`
+        defaults to the client's (the language the reader saw the post's reasons in).
         """
-        body = _feedback_body(text, verdict, score=score, level=level, locale=locale or self.locale, url=url)
+        body = _feedback_body(
+            text, verdict, score=score, level=level, locale=locale or self.locale, url=url, version=version
+        )
         return int(self._request("POST", "/v1/feedback", json=body)["id"])
 
     def health(self) -> dict[str, Any]:
@@ -259,8 +265,11 @@ class AsyncClient:
         level: Level | None = None,
         locale: Locale | None = None,
         url: str | None = None,
+        version: Mapping[str, str] | None = None,
     ) -> int:
-        body = _feedback_body(text, verdict, score=score, level=level, locale=locale or self.locale, url=url)
+        body = _feedback_body(
+            text, verdict, score=score, level=level, locale=locale or self.locale, url=url, version=version
+        )
         return int((await self._request("POST", "/v1/feedback", json=body))["id"])
 
     async def health(self) -> dict[str, Any]:

@@ -19,8 +19,9 @@ export async function dismiss(text) {
   await sessionStore.set({ [await dismissedKey(text)]: true });
 }
 
-// {text, verdict, score?, level?, locale, url?}: what the reader disagrees or agrees with.
-export async function sendFeedback({ text, verdict, score, level, locale, url }) {
+// {text, verdict, score?, level?, version?, locale, url?}: what the reader disagrees or agrees
+// with, and the rules/model version of the assessment they saw.
+export async function sendFeedback({ text, verdict, score, level, version, locale, url }) {
   const settings = await getSettings();
   const meta = await serverMeta(settings);
   // The verdicts the server takes (GET /v1/meta); an older server without meta checks them itself.
@@ -30,6 +31,11 @@ export async function sendFeedback({ text, verdict, score, level, locale, url })
   if (globalThis.WarnlibLevels.rank(level) >= 0) body.level = level;
   if (typeof locale === 'string' && (meta.locales || [locale]).includes(locale)) body.locale = locale;
   if (url) body.url = String(url);
+  if (version && typeof version === 'object') {
+    const kept = {};
+    for (const part of ['warnlib', 'rules', 'model']) if (typeof version[part] === 'string') kept[part] = version[part];
+    if (Object.keys(kept).length) body.version = kept;
+  }
   const { ok, status } = await apiFetch(settings, '/v1/feedback', { method: 'POST', body });
   if (ok && verdict === 'not_scam') await dismiss(text);
   return { ok, status };

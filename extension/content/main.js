@@ -203,6 +203,7 @@
           verdict,
           score: result.score,
           level: result.level,
+          version: result.version,
           locale: config.locale,
           url: location.href,
         });

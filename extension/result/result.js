@@ -31,6 +31,7 @@ async function main() {
           verdict,
           score: entry.result.score,
           level: entry.result.level,
+          version: entry.result.version,
           locale: entry.locale,
           url: entry.url,
         })

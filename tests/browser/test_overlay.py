@@ -167,6 +167,8 @@ def test_feedback_buttons_store_rows_in_the_server_database(ext, api):
     # The level and the locale the reader saw go with the verdict (they were never sent before).
     assert (row["level"], row["locale"]) == ("high", "zh")
     assert row["rules_version"] == api_meta(api)["version"]["rules"]
+    # ... and the rules and model version of the assessment the reader judged.
+    assert row["model_version"] == api_meta(api)["version"]["model"]
     assert page.evaluate("window.opened") is None  # our clicks did not open the post
 
     page = open_page(ext, "https://www.reddit.com/")

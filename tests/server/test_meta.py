@@ -92,3 +92,52 @@ def test_client_feedback_carries_level_and_locale(live_server: Callable[..., Any
     assert rows[first] == ("not_scam", "high", "en", rules_version)
     assert rows[second] == ("scam", None, "zh", rules_version)
     assert rows[third] == ("scam", "medium", "en", rules_version)
+
+
+def test_feedback_stores_the_version_of_the_assessment_it_is_about(
+    make_app: Callable[..., Flask], tmp_path: Any
+) -> None:
+    import sqlite3
+
+    db = tmp_path / "feedback.sqlite3"
+    # A database written by the schema before model versions were kept: it is upgraded in place.
+    with sqlite3.connect(db) as old:
+        old.executescript(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL,"
+            " verdict TEXT NOT NULL, text TEXT NOT NULL, score REAL, level TEXT, url TEXT, locale TEXT,"
+            " rules_version TEXT); PRAGMA user_version = 1;"
+        )
+    app = make_app(feedback_db=str(db))
+    client = app.test_client()
+    ours = app.extensions["warnlib"].scorer.version
+    sent = client.post(
+        "/v1/feedback", json={"text": "a", "verdict": "scam", "version": {"rules": "2026.1.0", "model": "2026.01.02"}}
+    )
+    assert sent.status_code == 202, sent.get_json()
+    assert client.post("/v1/feedback", json={"text": "b", "verdict": "scam"}).status_code == 202
+    bad = client.post("/v1/feedback", json={"text": "c", "verdict": "scam", "version": {"rules": 5}})
+    assert bad.status_code == 422
+    with sqlite3.connect(db) as store:
+        rows = store.execute("SELECT text, rules_version, model_version FROM feedback ORDER BY id").fetchall()
+    assert rows == [("a", "2026.1.0", "2026.01.02"), ("b", ours["rules"], ours["model"])]
+
+
+def test_client_feedback_sends_the_assessments_version(live_server: Callable[..., Any]) -> None:
+    import sqlite3
+
+    from warnlib.client import Client
+
+    server = live_server()
+    with Client(server.url) as client:
+        assessment = client.score("跟着老师做合约，加薇：coin888")
+        client.feedback("跟着老师做合约，加薇：coin888", "scam", level=assessment.level, version=assessment.version)
+    with sqlite3.connect(server.feedback_db) as store:
+        row = store.execute("SELECT rules_version, model_version FROM feedback").fetchone()
+    assert row == (assessment.version["rules"], assessment.version["model"])
+
+
+def test_options_on_meta_lists_only_its_own_methods(make_app: Callable[..., Flask]) -> None:
+    # /v1/meta lives in its own blueprint beside the /v1 catch-all: Allow must not list the
+    # catch-all's methods (a fuzz run caught DELETE, PATCH, POST, PUT, TRACE there).
+    response = make_app().test_client().options("/v1/meta")
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
