@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from warnlib_server.feedback import SCHEMA_VERSION
 
 import warnlib
 
@@ -71,7 +72,7 @@ def test_feedback_is_stored_with_verdict_score_and_url(app: Flask, client: Any, 
             "SELECT text, verdict, score, url, created_at FROM feedback WHERE id = ?", (row_id,)
         ).fetchone()
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert row[:4] == (SCAM, "scam", 0.93, "https://example.com/p/1")
     assert row[4].startswith("20")
 
