@@ -140,7 +140,9 @@ def test_resume_refuses_the_output_of_other_settings_or_input(
 
 
 def test_interrupted_scan_resumes_to_the_same_output(tmp_path: Path) -> None:
-    rows = labeled_rows(600)
+    # Enough rows that the scan cannot finish before the interrupt, even at low priority on a
+    # busy machine (600 once finished first: the test then saw exit 0, not 130).
+    rows = labeled_rows(1800)
     source = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "warnlib.cli", "scan", str(source), "-o", str(out), "-w", "2", "-q"]
