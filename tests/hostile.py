@@ -6,11 +6,11 @@ prints the absolute times).
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import warnlib
+from tests.conftest import read_jsonl
 
 LENGTH = 100_000
 
@@ -46,7 +46,7 @@ def ordinary_text(length: int = LENGTH) -> str:
     """Real posts from tests/data run together: ordinary text of the same length, as a baseline."""
     posts = []
     for path in sorted((Path(__file__).resolve().parent / "data").glob("*.jsonl")):
-        posts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        posts += [row["text"] for row in read_jsonl(path)]
     text = "\n".join(posts)
     return (text * (length // len(text) + 1))[:length]
 

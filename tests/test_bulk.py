@@ -16,7 +16,7 @@ import warnlib
 from warnlib import _bulk
 from warnlib.cli import main
 
-from .conftest import REPO
+from .conftest import REPO, read_jsonl
 
 SCAM = "跟着老师做合约，一周收益翻倍，想进群的加微信：coin888"
 CUSTOM_PACK = """
@@ -37,8 +37,7 @@ examples = { match = ["a bulk-marker-phrase here"] }
 def labeled_rows(limit: int) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for path in sorted((REPO / "tests" / "data").glob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            rows.extend(json.loads(line) for line in handle if line.strip())
+        rows.extend(read_jsonl(path))
     return rows[:limit]
 
 
@@ -92,7 +91,7 @@ def test_scan_on_two_workers_writes_what_one_writes_with_custom_rules(tmp_path: 
     assert main(["scan", str(source), "-o", str(one), "--workers", "1", *options]) == 0
     assert main(["scan", str(source), "-o", str(two), "--workers", "2", *options]) == 0
     assert two.read_bytes() == one.read_bytes()
-    written = [json.loads(line) for line in two.read_text(encoding="utf-8").splitlines()]
+    written = read_jsonl(two)
     assert [w.get("id") for w in written] == [r.get("id") for r in rows]
     marker = written[-2]["assessment"]
     # The pack, --no-model and the cut reached the workers.

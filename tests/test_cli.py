@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import read_jsonl
 from warnlib.cli import main
 
 SCAM = "跟着老师做合约，一周收益翻倍，想进群的加微信：coin888"
@@ -36,7 +37,7 @@ def test_scan_keeps_every_row_and_reports_bad_ones(tmp_path: Path, capsys: pytes
     source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + '\nnot json\n{"id": 3}\n')
     out = tmp_path / "out.jsonl"
     assert main(["scan", str(source), "-o", str(out), "-q"]) == 0
-    written = [json.loads(line) for line in out.read_text().splitlines()]
+    written = read_jsonl(out)
     assert [w.get("id") for w in written[:2]] == ["a", "b"]
     assert written[0]["assessment"]["level"] == "high"
     assert [w["line"] for w in written[2:]] == [3, 4]
@@ -92,7 +93,7 @@ def test_scan_bad_rows_keep_their_fields_and_say_what_is_wrong(
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     assert main(["scan", str(source), "-o", str(out), "-q"]) == 0
-    written = [json.loads(line) for line in out.read_text().splitlines()]
+    written = read_jsonl(out)
     assert written[0] == {"id": 7, "channel": "x", "error": 'the row has no "text" field', "line": 1}
     assert written[1]["id"] == 8 and written[1]["error"] == '"text" must be a string, not a number'
     assert "JSON object" in written[2]["error"] and written[2]["line"] == 3

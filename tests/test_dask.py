@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 import warnlib
 from warnlib import _bulk
 
-from .conftest import REPO
+from .conftest import REPO, read_jsonl
 
 dask = pytest.importorskip("dask", reason="the dask extra is not installed: pip install -e '.[dask]'")
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
@@ -50,8 +49,7 @@ def client() -> Iterator[Any]:
 def posts(limit: int = 60) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for path in sorted((REPO / "tests" / "data").glob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            rows.extend(json.loads(line) for line in handle if line.strip())
+        rows.extend(read_jsonl(path))
     return rows[:limit]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import warnlib
+from tests.conftest import read_jsonl
 from warnlib._prefilter import PrefilterIndex, build_prefilter, fold_text
 from warnlib.normalize import normalize
 
@@ -57,7 +57,7 @@ def test_no_prefilter_where_a_match_requires_no_fixed_string(pattern: str) -> No
 def _corpus() -> list[str]:
     texts = [example for rule in warnlib.default_scorer().rules for example in rule.examples_match]
     for path in sorted(DATA.glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        texts += [row["text"] for row in read_jsonl(path)]
     rng = random.Random(7)
     # Splices of real posts put rule vocabulary next to unusual neighbours.
     texts += ["".join(rng.sample(texts, 3)) for _ in range(300)]
@@ -83,9 +83,9 @@ def test_prefilter_never_hides_a_match_on_real_posts() -> None:
     parts = [(rule.id, part) for rule in warnlib.default_scorer().rules for part in rule.parts]
     rng = random.Random(11)
     for path in sorted(external.glob("*.jsonl")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for line in rng.sample(lines, min(150, len(lines))):
-            normalized = normalize(json.loads(line)["text"]).text
+        rows = read_jsonl(path)
+        for row in rng.sample(rows, min(150, len(rows))):
+            normalized = normalize(row["text"]).text
             folded = fold_text(normalized)
             for rule_id, part in parts:
                 if part.prefilter is not None and not part.prefilter.may_match(folded):
@@ -125,6 +125,6 @@ def test_the_index_without_the_automaton_finds_the_same_parts(monkeypatch: pytes
 def test_most_parts_are_skipped_on_an_ordinary_post() -> None:
     # The point of the needles: a post runs few regexes (prefixes of three characters let ~50 run).
     scorer = warnlib.default_scorer()
-    texts = [json.loads(line)["text"] for line in (DATA / "zh-benign.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [row["text"] for row in read_jsonl(DATA / "zh-benign.jsonl")]
     candidates = [len(scorer._part_index.candidates(fold_text(normalize(t).text))) for t in texts]
     assert sum(candidates) / len(candidates) < 0.03 * len(scorer._parts)

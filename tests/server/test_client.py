@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 import sqlite3
@@ -20,6 +19,7 @@ import httpx
 import pytest
 
 import warnlib
+from tests.conftest import read_jsonl
 from warnlib.client import APIError, AsyncClient, Client, RuleInfo, ServerUnavailable
 from warnlib.types import Assessment
 
@@ -184,7 +184,7 @@ def test_feedback_export_feeds_eval(live_server: Callable[..., Any], tmp_path: P
         client.feedback(BENIGN, "not_scam")
     exported = tmp_path / "feedback.jsonl"
     assert main(["feedback", "--db", str(server.feedback_db), "-o", str(exported)]) == 0
-    rows = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    rows = read_jsonl(exported)
     assert [(r["text"], r["label"], r["verdict"]) for r in rows] == [(SCAM, 1, "scam"), (BENIGN, 0, "not_scam")]
     assert rows[0]["url"] == "https://example.com/1" and rows[0]["score"] == 0.97
     assert main(["eval", str(exported), "--json"]) == 0, "exported feedback is valid eval input"
