@@ -42,7 +42,7 @@ from warnlib.model import ModelInput  # noqa: E402
 from warnlib.training import DEFAULT_C, calibrate, known_sources, licence_of, source_weights  # noqa: E402
 from warnlib.types import RULES_ONLY_CUTS  # noqa: E402
 
-HOLDOUT = {"zh-holdout", "v2-holdout", "janitr-en-valid"}
+HOLDOUT = {"zh-holdout", "v2-holdout", "v3-holdout", "janitr-en-valid"}
 LARGE = 1000  # sets at least this big are tested in folds, not left out whole
 FOLDS = 5
 
