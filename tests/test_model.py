@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from importlib import resources
@@ -120,7 +121,9 @@ def test_train_then_score_with_pure_python_matches_scikit_learn(tmp_path: Path) 
 def test_ngram_windows_counts_the_windows_that_hold_a_non_ascii_character() -> None:
     from warnlib.model import char_ngrams, ngram_windows
 
-    for text in ["", "abc", "币", "ab币cd", "炒币 vip 群0000", "币币币币", "a b 币 c d 币币 e"]:
+    rng = random.Random(3)
+    mixed = ["".join(rng.choice("ab 币群0") for _ in range(rng.randrange(12))) for _ in range(300)]
+    for text in ["", "abc", "币", "ab币cd", "炒币 vip 群0000", "币币币币", "a b 币 c d 币币 e", "a币", "币a", *mixed]:
         positions = [text[i : i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)]
         assert ngram_windows(text) == sum(not p.isascii() for p in positions), text
         assert set(filter(lambda g: not g.isascii(), positions)) == set(

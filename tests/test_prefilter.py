@@ -75,12 +75,32 @@ def test_prefilter_never_hides_a_match_of_any_builtin_rule() -> None:
                 assert part.regex.search(normalized) is None, f"{rule_id} skipped but matches {text!r}"
 
 
+def _assert_skipped_steps_find_nothing(scorer: warnlib.Scorer, normalized: str, where: str) -> None:
+    candidates = scorer._candidates(fold_text(normalized))
+    for i, bound in enumerate(scorer._extractors):
+        if i not in candidates.extractors:
+            assert bound.extractor.extract(normalized) == [], f"{bound.rule.id} skipped but fires on {where}"
+    for i, (pattern, _) in enumerate(scorer._narration_patterns):
+        if i not in candidates.narration:
+            assert pattern.search(normalized) is None, f"narration {pattern.pattern!r} skipped but matches {where}"
+
+
+def test_skipped_extractors_and_narration_patterns_find_nothing() -> None:
+    # The scorer runs an extractor only where one of its `requires` patterns could match, and a
+    # narration pattern only where its needles are: skipping must never change what is found.
+    scorer = warnlib.default_scorer()
+    assert all(bound.extractor.requires for bound in scorer._extractors)
+    for text in _corpus():
+        _assert_skipped_steps_find_nothing(scorer, normalize(text).text, repr(text))
+
+
 def test_prefilter_never_hides_a_match_on_real_posts() -> None:
     # Real comments and forwarded messages: vocabulary and spellings no example was written with.
     external = DATA.parent.parent.parent / "shared" / "data" / "external"
     if not external.is_dir():
         pytest.skip("../shared/data/external is absent: real posts not checked")
-    parts = [(rule.id, part) for rule in warnlib.default_scorer().rules for part in rule.parts]
+    scorer = warnlib.default_scorer()
+    parts = [(rule.id, part) for rule in scorer.rules for part in rule.parts]
     rng = random.Random(11)
     for path in sorted(external.glob("*.jsonl")):
         rows = read_jsonl(path)
@@ -90,6 +110,7 @@ def test_prefilter_never_hides_a_match_on_real_posts() -> None:
             for rule_id, part in parts:
                 if part.prefilter is not None and not part.prefilter.may_match(folded):
                     assert part.regex.search(normalized) is None, f"{rule_id} skipped but matches in {path.name}"
+            _assert_skipped_steps_find_nothing(scorer, normalized, path.name)
 
 
 def test_index_finds_exactly_the_parts_whose_prefilter_may_match() -> None:
@@ -126,5 +147,5 @@ def test_most_parts_are_skipped_on_an_ordinary_post() -> None:
     # The point of the needles: a post runs few regexes (prefixes of three characters let ~50 run).
     scorer = warnlib.default_scorer()
     texts = [row["text"] for row in read_jsonl(DATA / "zh-benign.jsonl")]
-    candidates = [len(scorer._part_index.candidates(fold_text(normalize(t).text))) for t in texts]
+    candidates = [len(scorer._candidates(fold_text(normalize(t).text)).parts) for t in texts]
     assert sum(candidates) / len(candidates) < 0.03 * len(scorer._parts)

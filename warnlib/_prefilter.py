@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,6 +237,18 @@ def build_prefilter(pattern: str) -> Prefilter | None:
         needles = _needles_sequence(list(_parser.parse(pattern)))
     except (re.error, RecursionError):
         return None
+    return Prefilter(frozenset(needles)) if needles else None
+
+
+def build_prefilter_any(patterns: Iterable[str]) -> Prefilter | None:
+    """The prefilter for "one of `patterns` matches": the union of their needles, or None when
+    one of them has no prefilter (then every text must be searched)."""
+    needles: set[str] = set()
+    for pattern in patterns:
+        prefilter = build_prefilter(pattern)
+        if prefilter is None:
+            return None
+        needles |= prefilter.needles
     return Prefilter(frozenset(needles)) if needles else None
 
 

@@ -14,7 +14,7 @@ import bisect
 import re
 from typing import Any, ClassVar, Protocol
 
-from warnlib.numbers import Amount, find_amounts
+from warnlib.numbers import AMOUNT_PATTERNS, Amount, find_amounts
 
 Span = tuple[int, int]
 
@@ -23,6 +23,9 @@ class Extractor(Protocol):
     id: ClassVar[str]
     # Setting name -> "number" or "periods" (a table of day/week/month/year numbers).
     tunable: ClassVar[dict[str, str]]
+    # Every span the extractor finds lies where one of these patterns matches: on a post where
+    # none can (their needles are absent, see warnlib._prefilter), the scorer does not run it.
+    requires: ClassVar[tuple[re.Pattern[str], ...]]
 
     def extract(self, text: str) -> list[Span]:
         """Spans of normalized `text` that show the signal; empty if it is absent."""
@@ -104,6 +107,7 @@ class ContactHandle(_Tunable):
     )
     _not_handles = frozenset({"group", "chat", "channel", "link", "below", "profile", "bio"})
     _invite_links = 3  # index of the pattern that matches inside links on purpose
+    requires = _patterns
     _url = re.compile(r"(?:https?://|www\.)[^\s]{1,500}")
 
     def extract(self, text: str) -> list[Span]:
@@ -148,6 +152,9 @@ class MoneyGrowth(_Tunable):
     _connector = re.compile(
         r"^\s{0,2}(?:块|元|u|刀|美金|usdt)?\s{0,2}(?:->|→|到|变成|变|滚到|翻到|做到|into|to)\s{0,3}[$¥]?\s{0,2}$"
     )
+
+    # The stake and the result are amounts.
+    requires = AMOUNT_PATTERNS
 
     def extract(self, text: str) -> list[Span]:
         amounts = find_amounts(text)
@@ -227,6 +234,8 @@ class ReturnRate(_Tunable):
         + _rate
     )
 
+    requires = (_cn, _en_after, _en_before)
+
     def extract(self, text: str) -> list[Span]:
         spans: list[Span] = []
         for pattern, period_group, rate_group in ((self._cn, 1, 2), (self._en_after, 2, 1), (self._en_before, 1, 2)):
@@ -280,6 +289,8 @@ class IncomeClaim(_Tunable):
         r"^(?:\s{0,2}[-~to]{1,2}\s{0,2}\$?[\d.,]{1,9}[km]?)?\s{0,2}(?:usd|dollars?)?\s{0,2}(?:a|per|every|each|/)\s{0,2}(day|week|month|year)"
     )
 
+    requires = (_cn, _en)
+
     def extract(self, text: str) -> list[Span]:
         spans: list[Span] = []
         amounts = find_amounts(text)
@@ -320,6 +331,8 @@ class Leverage(_Tunable):
         r"(?:杠杆|合约|开了|开|leverage|lev)\s{0,4}(?:up to\s{0,2}|开到|加到|上)?(\d{1,3})\s{0,1}(?:倍|x)(?![a-z])"
     )
 
+    requires = (_after, _before)
+
     def extract(self, text: str) -> list[Span]:
         return [
             m.span()
@@ -345,6 +358,7 @@ class ResourcePrice(_Tunable):
     min_price: float
     max_price: float
     window: float
+    requires = (_price,)
 
     def extract(self, text: str) -> list[Span]:
         window = int(self.window)

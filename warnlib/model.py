@@ -47,8 +47,10 @@ from typing import Any
 # 3: a post's size counts n-gram windows, not distinct n-grams (format 2).
 MODEL_FORMAT = 3
 BUILTIN_MODEL = "model.json.gz"
-# A link is one token ("url"): its letters (https, www, com) say nothing about the post.
+# Runs of ASCII (their n-grams are not features), and ASCII characters alone between others.
 _ASCII_RUN = re.compile(r"[\x00-\x7f]{1,1000000}")
+_LONE_ASCII = re.compile(r"(?<![\x00-\x7f])[\x00-\x7f](?![\x00-\x7f])")
+# A link is one token ("url"): its letters (https, www, com) say nothing about the post.
 _WORD = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|@[a-z0-9_.]{2,30}|[a-z][a-z0-9']{1,24}|\d[\d,.]{0,12}[kx%]?")
 
 
@@ -106,11 +108,17 @@ def ngram_windows(folded: str) -> int:
     """
     if folded.isascii():
         return 0
+    # A run of L characters holds L + (L - 1) + (L - 2) windows when L >= 2, that is 3L - 3,
+    # and one when L == 1: so the ASCII runs hold 3 x (their characters - their count) plus
+    # the number of runs of one character.
+    runs = _ASCII_RUN.findall(folded)
+    lone = len(_LONE_ASCII.findall(folded))
+    ascii_windows = 3 * (sum(map(len, runs)) - len(runs)) + lone
+    return _windows(len(folded)) - ascii_windows
 
-    def windows(length: int) -> int:
-        return sum(length - n + 1 for n in (1, 2, 3) if length >= n)
 
-    return windows(len(folded)) - sum(windows(len(run)) for run in _ASCII_RUN.findall(folded))
+def _windows(length: int) -> int:
+    return 1 if length == 1 else max(0, 3 * length - 3)
 
 
 def char_ngrams(folded: str) -> set[str]:

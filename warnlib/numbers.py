@@ -15,6 +15,8 @@ _ARABIC = re.compile(
 )
 # "二十多万" (two hundred thousand odd) reads as 二十万.
 _CHINESE = re.compile(r"[零一二两三四五六七八九十百千万亿]{1,10}(?:多[万亿千百])?")
+# Where `find_amounts` finds its amounts.
+AMOUNT_PATTERNS = (_ARABIC, _CHINESE)
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from warnlib import __version__
-from warnlib._prefilter import PrefilterIndex, fold_text
+from warnlib._prefilter import PrefilterIndex, build_prefilter, build_prefilter_any, fold_text
 from warnlib.combine import CombineConfig, Combined, Term, combine, sigmoid
 from warnlib.extractors import EXTRACTORS, Extractor
 from warnlib.model import (
@@ -136,6 +137,15 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
 
 
 @dataclass(frozen=True)
+class _Candidates:
+    """What could match a post, by position: rule parts, extractors, narration patterns (sorted)."""
+
+    parts: list[int]
+    extractors: list[int]
+    narration: list[int]
+
+
+@dataclass(frozen=True)
 class _ExtractorRule:
     rule: Rule
     extractor: Extractor
@@ -237,7 +247,21 @@ class Scorer:
             sorted((r for r in self.rules if r.id not in extractor_ids), key=lambda r: not r.is_context)
         )
         self._parts = [(i, part.regex) for i, rule in enumerate(self._pack_rules) for part in rule.parts]
-        self._part_index = PrefilterIndex([part.prefilter for rule in self._pack_rules for part in rule.parts])
+        # Narration: quotes, then the sentence and clause openers, each with where its region ends.
+        self._narration_patterns: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = [
+            *((q, None) for q in self.narration.quotes),
+            *((p, _SENTENCE_END) for p in self.narration.sentences),
+            *((p, _CLAUSE_END) for p in self.narration.clauses),
+        ]
+        # One Aho-Corasick pass per post tells which rule parts, extractors and narration patterns
+        # could match it (`_Candidates`); only those run.
+        self._index = PrefilterIndex(
+            [
+                *(part.prefilter for rule in self._pack_rules for part in rule.parts),
+                *(build_prefilter_any(p.pattern for p in bound.extractor.requires) for bound in self._extractors),
+                *(build_prefilter(pattern.pattern) for pattern, _ in self._narration_patterns),
+            ]
+        )
         if isinstance(allow_list, (str, Path)):
             allow_list = load_allow_list(allow_list)
         self.allow_list: tuple[str, ...] = tuple(normalize(p).text for p in allow_list or () if p.strip())
@@ -284,8 +308,9 @@ class Scorer:
         norm = normalize(text)
         folded = fold_text(norm.text)
         allowed = self._allowed_spans(norm.text)
-        found = self._detect(norm.text, folded, allowed)
-        narrated = self._narrated_regions(norm.text)
+        candidates = self._candidates(folded)
+        found = self._detect(norm.text, candidates, allowed)
+        narrated = self._narrated_regions(norm.text, candidates.narration)
         signals, context, addressed, in_narration = self._weigh(found, narrated, norm, locale)
         rules = combine(
             ((s.category, s.weight) for s in signals),
@@ -322,18 +347,39 @@ class Scorer:
         if len(text) > self.max_chars:
             raise TextTooLongError(f"text has {len(text)} characters; the limit is {self.max_chars}")
 
-    def _detect(self, text: str, folded: str, allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
+    def _candidates(self, folded: str) -> _Candidates:
+        """Which rule parts, extractors and narration patterns could match the post (one pass)."""
+        parts, extractors = len(self._parts), len(self._extractors)
+        positions = sorted(self._index.candidates(folded))
+        cut = bisect.bisect_left(positions, parts)
+        cut2 = bisect.bisect_left(positions, parts + extractors, cut)
+        return _Candidates(
+            positions[:cut],
+            [i - parts for i in positions[cut:cut2]],
+            [i - parts - extractors for i in positions[cut2:]],
+        )
+
+    def _detect(self, text: str, candidates: _Candidates, allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
         """Every rule and extractor that fires on the normalized text, with its spans."""
-        found = self._find(text, folded, allowed)
-        found.extend((bound.rule, self._filter(bound.extractor.extract(text), allowed)) for bound in self._extractors)
+        found = self._find(text, candidates.parts, allowed)
+        for i in candidates.extractors:
+            bound = self._extractors[i]
+            found.append((bound.rule, self._filter(bound.extractor.extract(text), allowed)))
         return [(rule, spans) for rule, spans in found if spans]
 
-    def _narrated_regions(self, text: str) -> list[Span]:
-        """Stretches of the post that tell someone else's words: quotes, retold steps, warned clauses."""
-        regions = [m.span() for pattern in self.narration.quotes for m in pattern.finditer(text)]
-        for patterns, end in ((self.narration.sentences, _SENTENCE_END), (self.narration.clauses, _CLAUSE_END)):
-            for pattern in patterns:
-                for match in pattern.finditer(text):
+    def _narrated_regions(self, text: str, candidates: Iterable[int] | None = None) -> list[Span]:
+        """Stretches of the post that tell someone else's words: quotes, retold steps, warned clauses.
+
+        `candidates`: which of the narration patterns could match (default: try every one).
+        """
+        regions = []
+        patterns = self._narration_patterns
+        for i in range(len(patterns)) if candidates is None else candidates:
+            pattern, end = patterns[i]
+            for match in pattern.finditer(text):
+                if end is None:
+                    regions.append(match.span())
+                else:
                     stop = end.search(text, match.end())
                     regions.append((match.start(), stop.start() if stop else len(text)))
         return _merge(regions)
@@ -461,10 +507,10 @@ class Scorer:
         kept = [s for s in spans if s[1] > s[0] and not (allowed and _inside(s, allowed))]
         return _merge(kept)[:MAX_SPANS_PER_SIGNAL]
 
-    def _find(self, text: str, folded: str, allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
-        """Every pack rule that matches `text`, with its spans, running only parts that could match."""
+    def _find(self, text: str, parts: Iterable[int], allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
+        """Every pack rule that matches `text`, with its spans, running only the `parts` that could match."""
         spans_by_rule: dict[int, list[Span]] = {}
-        for position in sorted(self._part_index.candidates(folded)):
+        for position in parts:
             rule_index, regex = self._parts[position]
             # Enough matches per part for the evidence; a hostile text may hold thousands.
             for _, match in zip(range(4 * MAX_SPANS_PER_SIGNAL), regex.finditer(text), strict=False):
