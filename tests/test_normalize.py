@@ -33,6 +33,11 @@ from warnlib.numbers import find_amounts, parse_chinese_number
         ("✈️", "电报"),  # with the emoji variation selector
         ("加飞机", "加电报"),
         ("c0ach", "coach"),
+        # Letters of other scripts drawn like Latin ones (written here as escapes, to be visible).
+        ("Th\u0430nks t\u043e Mr \u041eliver", "thanks to mr oliver"),  # Cyrillic а, о, О
+        ("\u0455end 0.05 \u15f7TC", "send 0.05 btc"),  # Cyrillic ѕ, Canadian syllabics ᗷ
+        ("\u1d0f\ua730\ua730\u026a\u1d04\u026a\u1d00\u029f", "official"),  # small capitals
+        ("\u03a4elegr\u03b1m", "telegram"),  # Greek Τ, α
     ],
 )
 def test_folds(raw: str, expected: str) -> None:
@@ -118,3 +123,20 @@ def test_folds_run_only_where_they_could_match_yet_change_nothing() -> None:
         got = module.normalize(text)
         want, starts, ends = reference(text)
         assert (got.text, list(got.starts), list(got.ends)) == (want, starts, ends), text
+
+
+def test_latin_lookalikes_leave_chinese_digits_and_accents_alone() -> None:
+    from tests.conftest import REPO, read_jsonl
+    from warnlib.normalize import _latin_lookalike
+
+    chinese = {c for row in read_jsonl(REPO / "tests" / "data" / "zh-benign.jsonl") for c in row["text"]}
+    assert [c for c in chinese if _latin_lookalike(c) != c and not c.isascii()] == []
+    # Digits of other scripts stay digits (Arabic-Indic five is drawn like "o"); accents stay.
+    assert normalize("\u0665\u0660 café").text == "\u0665\u0660 café"
+
+
+def test_lookalike_letters_map_back_to_the_original() -> None:
+    raw = "DM \u0442he m\u0435nt\u043er"  # Cyrillic т, е, о
+    norm = normalize(raw)
+    start = norm.text.index("mentor")
+    assert norm.to_original(start, start + 6) == (raw.index("m\u0435"), len(raw))

@@ -4,7 +4,9 @@ Every step keeps an offset map, so a match found in the normalized text points
 back to the exact characters of the text as submitted (`NormalizedText.to_original`).
 
 Steps, in order:
-1. per character: Unicode NFKC (full-width -> half-width), case folding,
+1. per character: Unicode NFKC (full-width -> half-width), letters of other scripts drawn
+   like Latin ones to those letters (Cyrillic `а`, Greek `ο`, Cherokee `Ꭺ`, small capitals
+   `ᴀ`: Unicode's confusables data, through confusable-homoglyphs), case folding,
    traditional -> simplified Chinese (OpenCC's character table), zero-width,
    control and variation-selector characters removed;
 2. separators inside words collapsed (`带 单`, `带-单`, `c.r.y.p.t.o`, `he 约`);
@@ -82,6 +84,38 @@ def _traditional_to_simplified() -> dict[str, str]:
     return table
 
 
+# "LATIN LETTER SMALL CAPITAL A": drawn as a small A; NFKC keeps it, and confusables lists few.
+_SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
+# Scripts whose letters are never Latin look-alikes here: Chinese, Japanese, Korean.
+_EAST_ASIAN_NAME = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC")
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(char: str) -> str:
+    """The ASCII letter a letter of another script is drawn like (Cyrillic `а` -> `a`, Greek `Ο`
+    -> `O`, Canadian syllabics `ᗷ` -> `B`, `ᴏ` -> `o`), or `char` itself.
+
+    Mixed-script spelling (`Thаnks tо Mr Оliver`) hides words from filters while reading the
+    same. Only letters map, and only to letters: digits of other scripts stay digits. A post in
+    Russian or Greek then reads as partly Latin, which no rule or model here is written for.
+    """
+    if char.isascii() or not unicodedata.category(char).startswith("L"):
+        return char
+    name = unicodedata.name(char, "")
+    if name.startswith(_EAST_ASIAN_NAME):
+        return char
+    small_capital = _SMALL_CAPITAL.fullmatch(name)
+    if small_capital:
+        return small_capital.group(1).lower()
+    from confusable_homoglyphs import confusables  # loads Unicode's table: only when first needed
+
+    for entry in confusables.is_confusable(char, greedy=True, preferred_aliases=[]) or []:
+        for glyph in entry["homoglyphs"]:
+            if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalpha():
+                return str(glyph["c"])
+    return char
+
+
 _char_cache: dict[str, str] = {}
 _char_cache_lock = threading.Lock()
 # Over every cached character: ord -> its fold, for the characters that fold to exactly one
@@ -101,7 +135,10 @@ def _fold_char(char: str) -> str:
         folded = ""
     else:
         t2s = _traditional_to_simplified()
-        folded = "".join(t2s.get(c, c) for c in unicodedata.normalize("NFKC", char).casefold())
+        # Look-alikes before and after case folding: Cyrillic `Т` is drawn like `T`, and its
+        # lower case `т` like no Latin letter.
+        compatible = "".join(map(_latin_lookalike, unicodedata.normalize("NFKC", char)))
+        folded = "".join(t2s.get(c, c) for c in map(_latin_lookalike, compatible.casefold()))
         folded = "".join(c for c in folded if unicodedata.category(c) not in _DROP_CATEGORIES)
     with _char_cache_lock:
         if len(_char_cache) < 200_000:  # hostile input must not grow the cache without bound
