@@ -65,10 +65,10 @@ def _is_number(value: Any) -> bool:
 
 
 _HANDLE = (
-    r"(@[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d|"
+    r"(@ ?[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d|"
     + r"[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺\d ]{5,16})"
 )
-_NAMED_HANDLE = r"(@?[a-z][a-z0-9_.\-]{3,30})"
+_NAMED_HANDLE = r"(@? ?[a-z][a-z0-9_.\-]{3,30})"
 # An id that mixes letters with digits or underscores reads as a handle, not a word (vip_trader01).
 _ID_LIKE = r"([a-z][a-z0-9.\-]{0,30}(?:\d|_)[a-z0-9_.\-]{0,30}|\d{5,12})(?![a-z0-9_])"
 _PHONE = r"(?<![\d])(?:\+\d{1,3}[\s\-]{0,2})?\(?\d{2,4}\)?[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{3,5}(?![\d])"
@@ -89,7 +89,7 @@ class ContactHandle(_Tunable):
             _app + r"(?:\s?(?:号|群|号码|id)|联系|私聊)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
         ),
         re.compile(
-            r"(?:微信|qq|电报|telegram|whatsapp|wechat|line)(?:号|群)?\s{0,2}(?:搜索|搜)\s{0,2}"
+            r"(?:微信|qq|电报|telegram|whatsapp|wechat|line)(?:号|群)?\s{0,2}(?:搜索|搜)\s{0,2}[:=]?\s{0,2}"
             r"(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
         ),
         re.compile(
