@@ -80,11 +80,21 @@ def test_offsets_with_astral_emoji() -> None:
         ("5,000", 5_000),
         ("两万五千", 25_000),
         ("24万", 240_000),
+        ("I got 3000.", 3_000),  # a full stop ends the number
+        ("paid $5,250.", 5_250),
+        ("withdrew $15 000 today", 15_000),  # a space groups thousands after a currency sign
+        ("$5 250.", 5_250),
     ],
 )
 def test_amounts(text: str, value: float) -> None:
     amounts = find_amounts(normalize(text).text)
     assert [a.value for a in amounts] == [value]
+
+
+@pytest.mark.parametrize("text", ["v1.2.3", "in 2024 100 people came", "1.2.3.4"])
+def test_not_amounts_or_split_where_they_should_be(text: str) -> None:
+    values = [a.value for a in find_amounts(normalize(text).text)]
+    assert values in ([], [2024, 100]), values
 
 
 def test_chinese_numbers() -> None:

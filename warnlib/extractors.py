@@ -145,7 +145,10 @@ class MoneyGrowth(_Tunable):
     min_ratio: float
     min_result: float
     window: float
-    _start_before = re.compile(r"(?:从|本金|只用|用了|拿|with|from|turned|started with|only)\s{0,2}[$¥]?$")
+    _start_before = re.compile(
+        r"(?:从|本金|只用|用了|拿|with|from|turned|started with|only|invested|investing|deposited|put in)"
+        r"\s{0,2}[$¥£€]?$"
+    )
     _start_after = re.compile(
         r"^\s{0,2}(?:块|元|u|刀|美金|usdt|dollars?|bucks)?\s{0,2}(?:本金|开始|起步|起家|入金|into|to start|起)"
     )

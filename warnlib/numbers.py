@@ -9,9 +9,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+# A space groups thousands only right after a currency sign ("$15 000"); elsewhere "2024 100"
+# is two numbers.
 _ARABIC = re.compile(
-    r"(?<![\d.])(\d{1,3}(?:,\d{3}){1,4}|\d{1,12}(?:\.\d{1,4})?)\s{0,1}"
-    r"(千万|百万|亿|万|千|百|k|w|m|million|mil|thousand|grand)?(?![a-z]|[\d.])"
+    r"(?<![\d.])((?<=[$€£¥])\d{1,3}(?: \d{3}){1,3}(?!\d|[,.]\d)|\d{1,3}(?:,\d{3}){1,4}|\d{1,12}(?:\.\d{1,4})?)\s{0,1}"
+    # Not followed by a letter or more digits; a full stop ends a sentence, ".5" continues a number.
+    r"(千万|百万|亿|万|千|百|k|w|m|million|mil|thousand|grand)?(?![a-z]|\d|\.\d)"
 )
 # "二十多万" (two hundred thousand odd) reads as 二十万.
 _CHINESE = re.compile(r"[零一二两三四五六七八九十百千万亿]{1,10}(?:多[万亿千百])?")
@@ -77,7 +80,7 @@ def _find_amounts(text: str) -> tuple[Amount, ...]:
     # Several extractors read the amounts of the same post: find them once.
     found: list[Amount] = []
     for match in _ARABIC.finditer(text):
-        number = float(match.group(1).replace(",", ""))
+        number = float(match.group(1).replace(",", "").replace(" ", ""))
         suffix = match.group(2)
         found.append(Amount(match.start(), match.end(), number * _SUFFIX[suffix] if suffix else number))
     for match in _CHINESE.finditer(text):
