@@ -65,7 +65,8 @@ def _is_number(value: Any) -> bool:
 
 
 _HANDLE = (
-    r"(@ ?[a-z0-9_]{3,30}|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d|"
+    # A letter prefix split from the digits by a space ("dz 13668") is one id written apart.
+    r"(@ ?[a-z0-9_]{3,30}|[a-z]{1,6} \d{5,12}(?![\d])|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d|"
     + r"[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺\d ]{5,16})"
 )
 _NAMED_HANDLE = r"(@? ?[a-z][a-z0-9_.\-]{3,30})"
@@ -83,7 +84,8 @@ class ContactHandle(_Tunable):
 
     id = "extract.contact_handle"
     # A lone "v" is WeChat ("v: abc123"), but not a link's query parameter (youtube.com/watch?v=...).
-    _app = r"(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![a-z?&=/])v)"
+    # Not the end of a longer word: "deadline: may 2025", "swap: 1:1".
+    _app = r"(?<![a-z])(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![?&=/])v)"
     _patterns = (
         re.compile(
             _app + r"(?:\s?(?:号|群|号码|id)|联系|私聊)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
