@@ -38,9 +38,6 @@ setup(
         "jieba>=0.42.1",
         # One Aho-Corasick pass finds which rules could match a post (C; wheels for 3.10-3.13).
         "pyahocorasick>=2.0",
-        # Unicode's confusables table: which letters of other scripts are drawn like Latin ones.
-        # Pinned to a major version: normalization, and so the trained model, depends on it.
-        "confusable-homoglyphs>=3.3,<4",
         "httpx>=0.27",
         "tqdm>=4.66",
     ],
@@ -67,6 +64,9 @@ setup(
             "ruff>=0.5",
             "playwright>=1.45",
             "schemathesis>=3.30",
+            # Unicode's confusables data, from which scripts/latin_lookalikes.py writes the
+            # table of Latin look-alike letters that normalization reads (a test checks it).
+            "confusable-homoglyphs>=3.3,<4",
         ],
     },
     entry_points={"console_scripts": ["warnlib=warnlib.cli:main"]},

@@ -150,3 +150,17 @@ def test_lookalike_letters_map_back_to_the_original() -> None:
     norm = normalize(raw)
     start = norm.text.index("mentor")
     assert norm.to_original(start, start + 6) == (raw.index("m\u0435"), len(raw))
+
+
+def test_latin_lookalike_table_is_what_the_script_writes() -> None:
+    # The table is generated from Unicode's confusables data; a hand edit or a stale file fails.
+    pytest.importorskip("confusable_homoglyphs", reason="confusable-homoglyphs (dev extra) is not installed")
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    check = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "latin_lookalikes.py"), "--check"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr

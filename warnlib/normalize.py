@@ -6,7 +6,7 @@ back to the exact characters of the text as submitted (`NormalizedText.to_origin
 Steps, in order:
 1. per character: Unicode NFKC (full-width -> half-width), letters of other scripts drawn
    like Latin ones to those letters (Cyrillic `а`, Greek `ο`, Cherokee `Ꭺ`, small capitals
-   `ᴀ`: Unicode's confusables data, through confusable-homoglyphs), case folding,
+   `ᴀ`: a table generated from Unicode's confusables data), case folding,
    traditional -> simplified Chinese (OpenCC's character table), zero-width,
    control and variation-selector characters removed;
 2. separators inside words collapsed (`带 单`, `带-单`, `c.r.y.p.t.o`, `he 约`);
@@ -84,36 +84,32 @@ def _traditional_to_simplified() -> dict[str, str]:
     return table
 
 
-# "LATIN LETTER SMALL CAPITAL A": drawn as a small A; NFKC keeps it, and confusables lists few.
-_SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
-# Scripts whose letters are never Latin look-alikes here: Chinese, Japanese, Korean.
+@lru_cache(maxsize=1)
+def _latin_lookalikes() -> dict[str, str]:
+    """Letters of other scripts -> the ASCII letter each is drawn like (Cyrillic `а` -> `a`,
+    Greek `Ο` -> `O`, Canadian syllabics `ᗷ` -> `B`, small capital `ᴏ` -> `o`).
+
+    Mixed-script spelling (`Thаnks tо Mr Оliver`) hides words from filters while reading the
+    same. The table (`rules/latin_lookalikes.toml`) is generated from Unicode's confusables
+    data by scripts/latin_lookalikes.py: only letters map, only to letters, never Chinese,
+    Japanese or Korean. A post in Russian or Greek then reads as partly Latin, which no rule
+    or model here is written for.
+    """
+    text = resources.files("warnlib.rules").joinpath("latin_lookalikes.toml").read_text("utf-8")
+    return {str(k): str(v) for k, v in load_toml_text(text)["letters"].items()}
+
+
+# Scripts whose letters are never in the table: checked first, so that Chinese posts never
+# need the table read at all.
 _EAST_ASIAN_NAME = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC")
 
 
-@lru_cache(maxsize=4096)
 def _latin_lookalike(char: str) -> str:
-    """The ASCII letter a letter of another script is drawn like (Cyrillic `а` -> `a`, Greek `Ο`
-    -> `O`, Canadian syllabics `ᗷ` -> `B`, `ᴏ` -> `o`), or `char` itself.
-
-    Mixed-script spelling (`Thаnks tо Mr Оliver`) hides words from filters while reading the
-    same. Only letters map, and only to letters: digits of other scripts stay digits. A post in
-    Russian or Greek then reads as partly Latin, which no rule or model here is written for.
-    """
     if char.isascii() or not unicodedata.category(char).startswith("L"):
         return char
-    name = unicodedata.name(char, "")
-    if name.startswith(_EAST_ASIAN_NAME):
+    if unicodedata.name(char, "").startswith(_EAST_ASIAN_NAME):
         return char
-    small_capital = _SMALL_CAPITAL.fullmatch(name)
-    if small_capital:
-        return small_capital.group(1).lower()
-    from confusable_homoglyphs import confusables  # loads Unicode's table: only when first needed
-
-    for entry in confusables.is_confusable(char, greedy=True, preferred_aliases=[]) or []:
-        for glyph in entry["homoglyphs"]:
-            if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalpha():
-                return str(glyph["c"])
-    return char
+    return _latin_lookalikes().get(char, char)
 
 
 _char_cache: dict[str, str] = {}
