@@ -12,9 +12,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from warnlib.types import CATEGORIES, LEVELS
+from warnlib.types import CATEGORIES, LEVELS, LOCALES, TEXT_LANGUAGES
 
-LOCALES = ("zh", "en")
 VERDICTS = ("scam", "not_scam")
 MAX_ID_CHARS = 200
 MAX_URL_CHARS = 2048
@@ -102,7 +101,14 @@ class DecisionTermSchema(_Strict):
 class AssessmentSchema(_Strict):
     score = fields.Float(required=True, validate=validate.Range(0, 1), metadata={"example": 0.94})
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    language = fields.String(required=True, metadata={"example": "zh"})
+    text_language = fields.String(
+        required=True,
+        validate=validate.OneOf(TEXT_LANGUAGES),
+        metadata={
+            "example": "zh",
+            "description": "language the post is written in, detected: zh, en or und (not the messages' locale)",
+        },
+    )
     categories = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
     signals = fields.List(fields.Nested(SignalSchema), required=True)
     context = fields.List(fields.Nested(ContextSignalSchema), required=True)
@@ -216,7 +222,7 @@ def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
     locale_field: dict[str, Any] = {
         "load_default": "zh",
         "validate": validate.OneOf(LOCALES),
-        "metadata": {"description": "language of the messages in the answer"},
+        "metadata": {"description": "language of the messages in the answer (not of the post: see text_language)"},
     }
 
     class ScoreRequestSchema(_Strict):

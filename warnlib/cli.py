@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TextIO
 from warnlib import __version__
 from warnlib._bulk import DEFAULT_CHUNK_SIZE as _CHUNK_SIZE
 from warnlib._bulk import Line, ScorerRecipe
-from warnlib.types import Assessment
+from warnlib.types import LOCALES, Assessment
 
 _COLORS = {"high": "\033[1;31m", "medium": "\033[1;33m", "low": "\033[32m"}
 _MARK, _RESET = "\033[1;4;35m", "\033[0m"
@@ -71,7 +71,7 @@ def highlight(text: str, assessment: Assessment, *, color: bool) -> str:
 def format_assessment(text: str, assessment: Assessment, *, locale: str, color: bool) -> str:
     level = assessment.level
     label = _LEVEL_ZH[level] if locale == "zh" else level.upper()
-    head = f"{label}  score={assessment.score:.2f}  language={assessment.language}"
+    head = f"{label}  score={assessment.score:.2f}  text_language={assessment.text_language}"
     lines = [f"{_COLORS[level]}{head}{_RESET}" if color else head, "", highlight(text, assessment, color=color), ""]
     for signal in assessment.signals:
         evidence = " / ".join(signal.evidence)
@@ -385,7 +385,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 # Options that choose the scorer: (flags, argparse settings). They go before or after the
 # subcommand (`warnlib --rules my.toml score ...` = `warnlib score ... --rules my.toml`).
 _SCORER_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "locale": (("--locale",), {"choices": ("zh", "en"), "help": "language of messages (default zh)"}),
+    "locale": (("--locale",), {"choices": LOCALES, "help": "language of the messages (default zh)"}),
     "rules": (
         ("--rules",),
         {"action": "append", "metavar": "PATH", "help": "extra rule pack file or folder"},

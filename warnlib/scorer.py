@@ -266,7 +266,7 @@ class Scorer:
         return Assessment(
             score=score,
             level=level,
-            language=detect_language(text),
+            text_language=detect_language(text),
             categories=analysis.rules.categories,
             signals=analysis.signals,
             context=analysis.context,

@@ -16,7 +16,12 @@ FLAGGED_LEVELS: tuple[Level, ...] = ("medium", "high")
 # Cuts of a scorer without the learned model: the rules' log-odds are set by hand, not fitted,
 # and these cuts go with them. The model's own cuts are published in warnlib/data/thresholds.toml.
 RULES_ONLY_CUTS: dict[str, float] = {"high": 0.8, "medium": 0.5}
-Locale = Literal["zh", "en"]
+Locale = Literal["zh", "en"]  # the language of messages (signals' reasons), chosen by the caller
+LOCALES: tuple[Locale, ...] = ("zh", "en")
+# The language a post is written in, as `detect_language` finds it ("und": neither script). A
+# different thing from the Locale a caller asks messages in: an English reader may read Chinese posts.
+TextLanguage = Literal["zh", "en", "und"]
+TEXT_LANGUAGES: tuple[TextLanguage, ...] = ("zh", "en", "und")
 Span = tuple[int, int]
 
 CATEGORIES: tuple[str, ...] = (
@@ -169,6 +174,8 @@ class Assessment:
 
     `score` is in [0, 1] and behaves like a probability of "investment-scam
     solicitation"; `level` is `score` cut by the scorer's thresholds.
+    `text_language` is the language the post is written in, as detected ("zh", "en" or "und");
+    it is not the `locale` the signals' messages were written in, which the caller chooses.
     `categories` maps each category that fired to its strength in [0, 1].
     `model` says what the learned model added (None when the scorer runs rules only), and
     `decision` (only with `score(..., explain=True)`) lists every term of the final log-odds.
@@ -176,7 +183,7 @@ class Assessment:
 
     score: float
     level: Level
-    language: str
+    text_language: TextLanguage
     categories: dict[str, float]
     signals: list[Signal]
     context: list[ContextSignal]
@@ -188,7 +195,7 @@ class Assessment:
         return {
             "score": self.score,
             "level": self.level,
-            "language": self.language,
+            "text_language": self.text_language,
             "categories": dict(self.categories),
             "signals": [s.to_dict() for s in self.signals],
             "context": [c.to_dict() for c in self.context],
@@ -202,7 +209,8 @@ class Assessment:
         return cls(
             score=float(data["score"]),
             level=data["level"],
-            language=data["language"],
+            # Servers before 2026.12 sent the same value as "language".
+            text_language=data["text_language"] if "text_language" in data else data["language"],
             categories={k: float(v) for k, v in data.get("categories", {}).items()},
             signals=[Signal.from_dict(s) for s in data.get("signals", [])],
             context=[ContextSignal.from_dict(c) for c in data.get("context", [])],

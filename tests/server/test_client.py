@@ -190,6 +190,13 @@ def test_feedback_export_feeds_eval(live_server: Callable[..., Any], tmp_path: P
     assert main(["eval", str(exported), "--json"]) == 0, "exported feedback is valid eval input"
 
 
+def test_assessment_reads_the_language_key_older_servers_send() -> None:
+    current = warnlib.score(SCAM).to_dict()
+    older = {("language" if k == "text_language" else k): v for k, v in current.items()}
+    assert Assessment.from_dict(older) == Assessment.from_dict(current)
+    assert Assessment.from_dict(current).text_language == "zh"
+
+
 def test_rule_catalogue_tolerates_fields_a_newer_server_adds() -> None:
     from warnlib.client import _rules
 
