@@ -65,7 +65,8 @@ def test_eval_reports_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--json"]) == 0
     rules = json.loads(capsys.readouterr().out)
-    assert {"zh.copy_trading.lead", "extract.contact_handle", "context.zh.warning"} <= {r["id"] for r in rules}
+    ids = [r["id"] for r in rules]
+    assert {"zh.copy_trading.lead", "extract.contact_diversion.handle", "zh.context.warning"} <= set(ids)
 
 
 def test_bad_rule_pack_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

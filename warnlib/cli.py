@@ -351,6 +351,16 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _level_cut(value: str) -> tuple[str, float]:
+    level, sep, score = value.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return level.strip(), float(score)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} should read LEVEL=SCORE, e.g. medium=0.81") from None
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -359,7 +369,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     def progress(items: Any) -> Any:
         return tqdm(items, unit="post", file=sys.stderr, disable=args.quiet, desc="features")
 
-    result = train(args.labeled, version=args.model_version, folds=args.folds, c=args.C, progress=progress)
+    result = train(
+        args.labeled, version=args.model_version, folds=args.folds, c=args.C, cuts=dict(args.cut), progress=progress
+    )
     result.model.save(args.output)
     if args.thresholds:
         Path(args.thresholds).write_text(thresholds_toml(result), encoding="utf-8")
@@ -486,6 +498,15 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--folds", type=int, default=5, help="folds for out-of-fold calibration (default 5)")
     tr.add_argument(
         "--C", type=float, default=DEFAULT_C, help=f"inverse regularization strength (default {DEFAULT_C:g})"
+    )
+    tr.add_argument(
+        "--cut",
+        type=_level_cut,
+        action="append",
+        default=[],
+        metavar="LEVEL=SCORE",
+        help="publish this cut for medium or high instead of searching for the lowest that meets its "
+        "false-positive target (e.g. to keep the published cuts through a retrain that changes no data)",
     )
     tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     tr.set_defaults(func=cmd_train)
