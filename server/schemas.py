@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from warnlib.types import CATEGORIES, LEVELS, LOCALES, TEXT_LANGUAGES
+from warnlib.types import CATEGORIES, LEVELS, LOCALES, RULE_KINDS, TEXT_LANGUAGES
 
 VERDICTS = ("scam", "not_scam")
 MAX_ID_CHARS = 200
@@ -129,14 +129,16 @@ class BatchResponseSchema(_Strict):
 
 
 class RuleSchema(_Strict):
-    id = fields.String(required=True)
-    category = fields.String(required=True)
+    """`warnlib.types.RuleInfo.to_dict()`; a test holds the two to the same fields."""
+
+    id = fields.String(required=True, metadata={"example": "zh.copy_trading.lead"})
+    category = fields.String(required=True, metadata={"example": "copy_trading"})
+    kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS))
     weight = fields.Float(required=True)
     pack = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(("signal", "context")))
+    messages = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     limits_context = fields.Boolean(required=True)
     void_with = fields.List(fields.String(), required=True)
-    messages = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 class RulesResponseSchema(_Strict):

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TextIO
 from warnlib import __version__
 from warnlib._bulk import DEFAULT_CHUNK_SIZE as _CHUNK_SIZE
 from warnlib._bulk import Line, ScorerRecipe
-from warnlib.types import LOCALES, Assessment
+from warnlib.types import LOCALES, Assessment, rule_catalogue
 
 _COLORS = {"high": "\033[1;31m", "medium": "\033[1;33m", "low": "\033[32m"}
 _MARK, _RESET = "\033[1;4;35m", "\033[0m"
@@ -280,7 +280,8 @@ def format_reliability(bins: list[dict[str, Any]]) -> str:
 def cmd_rules(args: argparse.Namespace) -> int:
     scorer = _scorer(args)
     if args.json:
-        print(json.dumps([r.to_dict() for r in scorer.rules], ensure_ascii=False, indent=2))
+        catalogue = rule_catalogue((rule.info() for rule in scorer.rules), scorer.version)
+        print(json.dumps(catalogue, ensure_ascii=False, indent=2))
         return 0
     for rule in scorer.rules:
         print(f"{rule.id:<34} {rule.category:<19} {rule.weight:>4g}  {rule.message(args.locale)}")
@@ -486,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     rules = sub.add_parser("rules", parents=[common], help="list the loaded rules")
-    rules.add_argument("--json", action="store_true", help="the rules as a JSON array (id, category, weight, messages)")
+    rules.add_argument("--json", action="store_true", help="the catalogue as JSON, as GET /v1/rules answers it")
     rules.set_defaults(func=cmd_rules)
 
     tr = sub.add_parser("train", help="train the text model on labeled JSONL (needs the train extra)")

@@ -1,11 +1,13 @@
 """The verdict types shared by the library, the API and the client.
 
 `Assessment.to_dict()` is the JSON contract in DESIGN.md; `Assessment.from_dict()`
-reads it back (the HTTP client uses it), so both sides speak one shape.
+reads it back (the HTTP client uses it), so both sides speak one shape. `RuleInfo` is the
+same for the rule catalogue (`warnlib rules --json`, `GET /v1/rules`, `Client.rules()`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -40,6 +42,9 @@ CATEGORIES: tuple[str, ...] = (
     "stock_tip",
     "investment_topic",
 )
+# A rule either adds to a category (a signal) or, in category "context", lowers the score.
+RuleKind = Literal["signal", "context"]
+RULE_KINDS: tuple[RuleKind, ...] = ("signal", "context")
 
 
 @dataclass(frozen=True)
@@ -218,3 +223,55 @@ class Assessment:
             model=ModelView.from_dict(data["model"]) if data.get("model") else None,
             decision=[dict(t) for t in data["decision"]] if data.get("decision") is not None else None,
         )
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """One entry of the rule catalogue: what a loaded rule is called, counts towards and says.
+
+    The one shape of the catalogue everywhere: `warnlib rules --json` prints
+    `{"version": ..., "rules": [RuleInfo.to_dict(), ...]}`, `GET /v1/rules` answers the same,
+    and `Client.rules()` reads it back with `from_dict`. `weight` is the rule's log-odds after any
+    `[[overrides]]`; `void_with` (context rules only) names the categories next to which the cue
+    does not lower the score.
+    """
+
+    id: str
+    category: str
+    kind: RuleKind
+    weight: float
+    pack: str
+    messages: dict[str, str] = field(default_factory=dict)
+    limits_context: bool = False
+    void_with: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "kind": self.kind,
+            "weight": self.weight,
+            "pack": self.pack,
+            "messages": dict(self.messages),
+            "limits_context": self.limits_context,
+            "void_with": list(self.void_with),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RuleInfo:
+        # Fields this version does not know are ignored: a newer server may add more.
+        return cls(
+            id=str(data["id"]),
+            category=str(data["category"]),
+            kind=data["kind"],
+            weight=float(data["weight"]),
+            pack=str(data["pack"]),
+            messages={str(k): str(v) for k, v in (data.get("messages") or {}).items()},
+            limits_context=bool(data.get("limits_context", False)),
+            void_with=tuple(data.get("void_with") or ()),
+        )
+
+
+def rule_catalogue(rules: Iterable[RuleInfo], version: Mapping[str, str]) -> dict[str, Any]:
+    """The catalogue as JSON: the scorer's versions and its rules sorted by id."""
+    return {"version": dict(version), "rules": [r.to_dict() for r in sorted(rules, key=lambda r: r.id)]}

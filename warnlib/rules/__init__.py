@@ -53,7 +53,7 @@ from typing import Any
 from warnlib._prefilter import Prefilter, build_prefilter
 from warnlib._regex import literal_alternation
 from warnlib._toml import TOMLDecodeError, load_toml_text
-from warnlib.types import CATEGORIES, LOCALES
+from warnlib.types import CATEGORIES, LOCALES, RuleInfo
 
 CONTEXT = "context"
 _VALID_CATEGORIES = {*CATEGORIES, CONTEXT}
@@ -108,16 +108,21 @@ class Rule:
     def message(self, locale: str) -> str:
         return self.messages.get(locale) or self.messages.get("en") or self.id
 
+    def info(self) -> RuleInfo:
+        """This rule's catalogue entry (its matchers and examples stay out)."""
+        return RuleInfo(
+            id=self.id,
+            category=self.category,
+            kind="context" if self.is_context else "signal",
+            weight=self.weight,
+            pack=self.pack,
+            messages=dict(self.messages),
+            limits_context=self.limits_context,
+            void_with=self.void_with,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "category": self.category,
-            "weight": self.weight,
-            "messages": dict(self.messages),
-            "pack": self.pack,
-            "limits_context": self.limits_context,
-            "void_with": list(self.void_with),
-        }
+        return self.info().to_dict()
 
 
 @dataclass(frozen=True)
