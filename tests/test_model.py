@@ -50,6 +50,22 @@ def test_the_models_detector_features_name_the_loaded_rules() -> None:
     assert named - rule_ids == set(), "features of rules that no longer exist: re-train (scripts/train_model.sh)"
 
 
+def test_known_ngrams_without_the_automaton_match_it_and_build_their_set_only_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import warnlib.model as model_module
+
+    texts = ["跟着老师做合约，一周翻倍，加薇：coin888", "turned $500 into $20k, dm me", "", "今天天气真好"]
+    with_automaton = read_model(MODEL_FILE)
+    assert [with_automaton.known_ngrams(t) for t in texts]  # the automaton path
+    assert "_ngram_vocabulary" not in vars(with_automaton), "no second copy of the vocabulary with the automaton"
+    monkeypatch.setattr(model_module, "_ngram_automaton", lambda ngrams: None)  # as without pyahocorasick
+    without = read_model(MODEL_FILE)
+    assert "_ngram_vocabulary" not in vars(without), "built on first use, not when the file is read"
+    assert [without.known_ngrams(t) for t in texts] == [with_automaton.known_ngrams(t) for t in texts]
+    assert "_ngram_vocabulary" in vars(without)
+
+
 def test_shipped_model_was_trained_only_on_shippable_data() -> None:
     sources = known_sources()
     trained_on = load_model().manifest["trained_on"]
