@@ -21,6 +21,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from warnlib import Scorer
+from warnlib.types import rule_catalogue
 
 from .config import ServerConfig
 from .errors import ApiError
@@ -269,11 +270,7 @@ def score_batch() -> dict[str, Any]:
 @v1.get("/rules")
 def rules() -> dict[str, Any]:
     scorer = service().scorer
-    catalogue = [
-        {**rule.to_dict(), "kind": "context" if rule.is_context else "signal"}
-        for rule in sorted(scorer.rules, key=lambda r: r.id)
-    ]
-    return {"version": scorer.version, "rules": catalogue}
+    return rule_catalogue((rule.info() for rule in scorer.rules), scorer.version)
 
 
 @v1.post("/feedback")

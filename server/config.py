@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+import re
+import types
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin, get_type_hints
 
 from warnlib._toml import TOMLDecodeError, load_toml_text
 
@@ -135,25 +137,42 @@ class ServerConfig:
         """Defaults, then the TOML file at `path`, then `WARNLIB_*` variables, then `overrides`.
 
         `WARNLIB_CONFIG` names a file when `path` is not given. `None` overrides are ignored,
-        so CLI flags that were not passed do not clobber the file or environment.
+        so CLI flags that were not passed do not clobber the file or environment. A bad value
+        raises `ConfigError` naming the setting and where it came from.
         """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
+        origins: dict[str, str] = {}
         path = path or env.get(f"{ENV_PREFIX}CONFIG") or None
         if path:
-            values.update(_read_file(Path(path)))
-        for item in fields(cls):
-            raw = env.get(ENV_PREFIX + item.name.upper())
+            source = f"config file {path}"
+            for name, value in _read_file(Path(path)).items():
+                values[name], origins[name] = parse_setting(name, value, source), source
+        for name in _SETTING_TYPES:
+            variable = ENV_PREFIX + name.upper()
+            raw = env.get(variable)
             if raw is not None:
-                values[item.name] = _from_env(item.name, raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**{name: _coerce(name, value) for name, value in values.items()})
+                source = f"environment variable {variable}"
+                values[name], origins[name] = parse_setting(name, raw, source, from_text=True), source
+        for name, value in overrides.items():
+            if value is not None:
+                values[name], origins[name] = parse_setting(name, value, "arguments"), "arguments"
+        try:
+            return cls(**values)
+        except ConfigError as exc:
+            # A range check names the setting; say which source set it.
+            named = [f"{name} from {origins[name]}" for name in origins if re.search(rf"\b{name}\b", str(exc))]
+            raise ConfigError(f"{exc} ({'; '.join(named)})" if named else str(exc)) from None
 
     def replace(self, **changes: Any) -> ServerConfig:
-        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
+        return dataclasses.replace(self, **{k: parse_setting(k, v, "replace()") for k, v in changes.items()})
 
 
-_FIELD_TYPES = {item.name: item.type for item in fields(ServerConfig)}
+# Each setting's real type, read from the annotations (not from their text, which
+# `from __future__ import annotations` leaves in `fields()`).
+_SETTING_TYPES: dict[str, Any] = {item.name: get_type_hints(ServerConfig)[item.name] for item in fields(ServerConfig)}
+# How an environment variable lists several values: rule pack paths may hold commas.
+_LIST_SEPARATORS = {"rules": os.pathsep}
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -167,45 +186,82 @@ def _read_file(path: Path) -> dict[str, Any]:
     removed = sorted(set(data) & set(_REMOVED))
     if removed:
         raise ConfigError(f"config file {path}: {removed[0]} is no longer a setting: {_REMOVED[removed[0]]}")
-    unknown = sorted(set(data) - set(_FIELD_TYPES))
+    unknown = sorted(set(data) - set(_SETTING_TYPES))
     if unknown:
         raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
     return data
 
 
-def _from_env(name: str, raw: str) -> Any:
-    kind = _FIELD_TYPES[name]
-    if "tuple" in str(kind):
-        separator = os.pathsep if name == "rules" else ","
-        return tuple(part.strip() for part in raw.split(separator) if part.strip())
-    return raw
+def _integer(value: Any) -> int:
+    # bool is an int to Python, but `port = true` is a mistake; 9000.5 must not become 9000.
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise TypeError
+    return int(value.strip() if isinstance(value, str) else value)
 
 
-def _coerce(name: str, value: Any) -> Any:
-    if name in _REMOVED:
-        raise ConfigError(f"{name} is no longer a setting: {_REMOVED[name]}")
-    if name not in _FIELD_TYPES:
-        raise ConfigError(f"unknown setting {name!r}")
-    kind = str(_FIELD_TYPES[name])
-    try:
-        if "tuple" in kind:
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                raise TypeError
-            return tuple(value)
-        if kind == "int":
-            if isinstance(value, bool):
-                raise TypeError
-            return int(value)
-        if kind == "float":
-            if isinstance(value, bool):
-                raise TypeError
-            return float(value)
-        if kind == "str | None":
-            return None if value in (None, "") else str(value)
-        if not isinstance(value, (str, int, float)):
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise TypeError
+    return float(value.strip() if isinstance(value, str) else value)
+
+
+def _text(value: Any) -> str:
+    # TOML numbers are taken as their text: `rate_limit = 0` means "0".
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError
+    return str(value)
+
+
+# Converter and the words an error uses, per type a setting can have.
+_CONVERTERS: dict[Any, tuple[Callable[[Any], Any], str]] = {
+    int: (_integer, "a whole number"),
+    float: (_number, "a number"),
+    str: (_text, "text"),
+}
+
+
+def _describe(kind: Any) -> str:
+    if get_origin(kind) is tuple:
+        return "a list of text"
+    if _optional(kind) is not None:
+        return f"{_describe(_optional(kind))} or empty"
+    return _CONVERTERS[kind][1]
+
+
+def _optional(kind: Any) -> Any:
+    """X for `X | None`, else None."""
+    args = get_args(kind)
+    if get_origin(kind) in (Union, types.UnionType) and type(None) in args and len(args) == 2:
+        return next(a for a in args if a is not type(None))
+    return None
+
+
+def _convert(name: str, kind: Any, value: Any, *, from_text: bool) -> Any:
+    if get_origin(kind) is tuple:  # tuple[str, ...]
+        if isinstance(value, str):
+            separator = _LIST_SEPARATORS.get(name, ",")
+            items = [part.strip() for part in value.split(separator)] if from_text else [value]
+            value = [part for part in items if part]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise TypeError
-        return str(value)
+        return tuple(value)
+    inner = _optional(kind)
+    if inner is not None:
+        return None if value in (None, "") else _convert(name, inner, value, from_text=from_text)
+    return _CONVERTERS[kind][0](value)
+
+
+def parse_setting(name: str, value: Any, source: str, *, from_text: bool = False) -> Any:
+    """`value` as setting `name`'s type; `from_text` for environment variables (lists split on ',').
+
+    Raises `ConfigError` naming the setting, the value, the type wanted and `source`.
+    """
+    if name in _REMOVED:
+        raise ConfigError(f"{source}: {name} is no longer a setting: {_REMOVED[name]}")
+    if name not in _SETTING_TYPES:
+        raise ConfigError(f"{source}: unknown setting {name!r}")
+    kind = _SETTING_TYPES[name]
+    try:
+        return _convert(name, kind, value, from_text=from_text)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {name} = {value!r} should be {kind}") from exc
+        raise ConfigError(f"{source}: setting {name} = {value!r} should be {_describe(kind)}") from exc

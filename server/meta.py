@@ -19,9 +19,9 @@ from apispec import APISpec
 from flask import Blueprint, current_app
 from marshmallow import Schema, fields
 
-from warnlib.types import CATEGORIES, FLAGGED_LEVELS, LEVELS
+from warnlib.types import CATEGORIES, FLAGGED_LEVELS, LEVELS, LOCALES
 
-from .schemas import LOCALES, VERDICTS, VersionSchema
+from .schemas import VERDICTS, VersionSchema
 
 meta_v1 = Blueprint("meta_v1", __name__, url_prefix="/v1")
 

@@ -12,9 +12,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from warnlib.types import CATEGORIES, LEVELS
+from warnlib.types import CATEGORIES, LEVELS, LOCALES, RULE_KINDS, TEXT_LANGUAGES
 
-LOCALES = ("zh", "en")
 VERDICTS = ("scam", "not_scam")
 MAX_ID_CHARS = 200
 MAX_URL_CHARS = 2048
@@ -102,7 +101,14 @@ class DecisionTermSchema(_Strict):
 class AssessmentSchema(_Strict):
     score = fields.Float(required=True, validate=validate.Range(0, 1), metadata={"example": 0.94})
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    language = fields.String(required=True, metadata={"example": "zh"})
+    text_language = fields.String(
+        required=True,
+        validate=validate.OneOf(TEXT_LANGUAGES),
+        metadata={
+            "example": "zh",
+            "description": "language the post is written in, detected: zh, en or und (not the messages' locale)",
+        },
+    )
     categories = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
     signals = fields.List(fields.Nested(SignalSchema), required=True)
     context = fields.List(fields.Nested(ContextSignalSchema), required=True)
@@ -123,14 +129,16 @@ class BatchResponseSchema(_Strict):
 
 
 class RuleSchema(_Strict):
-    id = fields.String(required=True)
-    category = fields.String(required=True)
+    """`warnlib.types.RuleInfo.to_dict()`; a test holds the two to the same fields."""
+
+    id = fields.String(required=True, metadata={"example": "zh.copy_trading.lead"})
+    category = fields.String(required=True, metadata={"example": "copy_trading"})
+    kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS))
     weight = fields.Float(required=True)
     pack = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(("signal", "context")))
+    messages = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     limits_context = fields.Boolean(required=True)
     void_with = fields.List(fields.String(), required=True)
-    messages = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 class RulesResponseSchema(_Strict):
@@ -216,7 +224,7 @@ def build_schemas(max_text_chars: int, max_batch_items: int) -> RequestSchemas:
     locale_field: dict[str, Any] = {
         "load_default": "zh",
         "validate": validate.OneOf(LOCALES),
-        "metadata": {"description": "language of the messages in the answer"},
+        "metadata": {"description": "language of the messages in the answer (not of the post: see text_language)"},
     }
 
     class ScoreRequestSchema(_Strict):

@@ -64,8 +64,10 @@ def test_eval_reports_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--json"]) == 0
-    rules = json.loads(capsys.readouterr().out)
-    assert {"zh.copy_trading.lead", "extract.contact_handle", "context.zh.warning"} <= {r["id"] for r in rules}
+    catalogue = json.loads(capsys.readouterr().out)
+    ids = [r["id"] for r in catalogue["rules"]]
+    assert {"zh.copy_trading.lead", "extract.contact_diversion.handle", "zh.context.warning"} <= set(ids)
+    assert ids == sorted(ids) and catalogue["version"]["rules"]
 
 
 def test_bad_rule_pack_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -143,7 +145,7 @@ def test_scorer_options_go_before_or_after_the_subcommand(tmp_path: Path, capsys
     assert data["signals"][0]["message"] == "test rule"
     # Before and after add up; an option after the subcommand wins over the same one before it.
     assert main(["--rules", str(first), "--no-model", "rules", "--rules", str(second), "--json"]) == 0
-    ids = {r["id"] for r in json.loads(capsys.readouterr().out)}
+    ids = {r["id"] for r in json.loads(capsys.readouterr().out)["rules"]}
     assert {"team.cli.marker", "team.cli.other"} <= ids
     assert main(["--locale", "en", "score", SCAM, "--locale", "zh"]) == 0
     assert capsys.readouterr().out.startswith("高风险")

@@ -22,68 +22,68 @@ def rules_only() -> Scorer:
 
 # (kind, text, rule that must fire)
 COVERAGE = [
-    ("LINE id (Taiwan)", "美股當沖老師帶你看盤，LINE ID: bull_tw520，每天報三檔", "extract.contact_handle"),
-    ("加賴 (LINE nickname)", "每天分享飆股，想跟的直接加賴：gogo3388", "extract.contact_handle"),
-    ("扣扣 for QQ", "免费领取牛股名单，扣扣：83726155", "extract.contact_handle"),
-    ("口口 for QQ", "带单稳稳的，口口 70615823 备注来意", "extract.contact_handle"),
-    ("id in Chinese numerals", "跟单加我qq：四七三八二六九一，当天回本", "extract.contact_handle"),
-    ("id in capital numerals", "内部群，联系qq 贰陆叁柒玖捌肆", "extract.contact_handle"),
-    ("handle after 详谈", "合约翻倍不是梦，详谈：moon_trader7", "extract.contact_handle"),
-    ("handle after 找", "想上车的找 coin_teacher88 就行，名额不多", "extract.contact_handle"),
-    ("phone with brackets", "股票配资，低息秒批，电话 (186) 5521 0937", "extract.contact_handle"),
-    ("phone with spaces", "荐股咨询热线 137 2290 6614，免费诊股", "extract.contact_handle"),
+    ("LINE id (Taiwan)", "美股當沖老師帶你看盤，LINE ID: bull_tw520，每天報三檔", "extract.contact_diversion.handle"),
+    ("加賴 (LINE nickname)", "每天分享飆股，想跟的直接加賴：gogo3388", "extract.contact_diversion.handle"),
+    ("扣扣 for QQ", "免费领取牛股名单，扣扣：83726155", "extract.contact_diversion.handle"),
+    ("口口 for QQ", "带单稳稳的，口口 70615823 备注来意", "extract.contact_diversion.handle"),
+    ("id in Chinese numerals", "跟单加我qq：四七三八二六九一，当天回本", "extract.contact_diversion.handle"),
+    ("id in capital numerals", "内部群，联系qq 贰陆叁柒玖捌肆", "extract.contact_diversion.handle"),
+    ("handle after 详谈", "合约翻倍不是梦，详谈：moon_trader7", "extract.contact_diversion.handle"),
+    ("handle after 找", "想上车的找 coin_teacher88 就行，名额不多", "extract.contact_diversion.handle"),
+    ("phone with brackets", "股票配资，低息秒批，电话 (186) 5521 0937", "extract.contact_diversion.handle"),
+    ("phone with spaces", "荐股咨询热线 137 2290 6614，免费诊股", "extract.contact_diversion.handle"),
     (
         "@handle offered as mentor",
         "I turned $2,000 into $19,000 in six weeks, contact @fx_coach_olivia",
-        "en.contact.mentor_handle",
+        "en.contact_diversion.mentor_handle",
     ),
     (
         "comment WORD for invite",
         "Comment GROW and I'll send you the invite to my private signals chat",
-        "en.contact.comment_word",
+        "en.contact_diversion.comment_word",
     ),
     (
         "link in first comment",
         "Free gold signals daily, 92% win rate, link in the first comment",
-        "en.contact.pinned_link",
+        "en.contact_diversion.pinned_link",
     ),
     (
         "link in bio / pinned",
         "Want my copy-trading setup? invite is in my bio, guaranteed 5% a week",
-        "en.contact.pinned_link",
+        "en.contact_diversion.pinned_link",
     ),
-    ("homophone 裙 for 群", "进裙跟老师做合约，每天稳赚几百，新人免费体验", "zh.contact.join_group"),
-    ("homophone sī for 私", "币圈翻倍带你玩，想学的sī我", "zh.contact.dm_me"),
-    ("homophone bi for 币", "跟着老师炒bi，一个月翻了三倍，感兴趣私我", "zh.topic.crypto"),
-    ("README's own example", "跟着老师做合约，一周翻倍，加薇：coin888", "extract.contact_handle"),
+    ("homophone 裙 for 群", "进裙跟老师做合约，每天稳赚几百，新人免费体验", "zh.contact_diversion.join_group"),
+    ("homophone sī for 私", "币圈翻倍带你玩，想学的sī我", "zh.contact_diversion.dm_me"),
+    ("homophone bi for 币", "跟着老师炒bi，一个月翻了三倍，感兴趣私我", "zh.investment_topic.crypto"),
+    ("README's own example", "跟着老师做合约，一周翻倍，加薇：coin888", "extract.contact_diversion.handle"),
     (
         "money growth $A -> $B",
         "started with $800 -> $11,500 in a month with her signals, dm me",
-        "extract.money_growth",
+        "extract.wealth_story.money_growth",
     ),
     (
         "doubled my account",
         "My account manager doubled my account in three weeks, message her on WhatsApp",
-        "en.wealth.account_growth",
+        "en.wealth_story.account_growth",
     ),
     (
         "paid off my car",
         "Paid off my car loan thanks to my bitcoin mentor, reach out to him",
-        "en.wealth.account_growth",
+        "en.wealth_story.account_growth",
     ),
-    ("minimum multiple", "Our VIP calls do 30x minimum, join the telegram now", "en.returns.multiplier"),
+    ("minimum multiple", "Our VIP calls do 30x minimum, join the telegram now", "en.guaranteed_returns.multiplier"),
     ("send X get Y back", "Send $200 and get $2,000 back in 24 hours, limited spots", "en.giveaway.send_get_back"),
     (
         "fixed daily dollars",
         "Earn $60/day passively with our staking bot, no experience needed",
-        "en.returns.multiplier",
+        "en.guaranteed_returns.multiplier",
     ),
     ("insider news", "独家内幕消息，主力资金下周拉升，进群领代码", "zh.stock_tip.insider"),
     ("certain rise", "这只票必涨，至少翻5倍，私我拿代码", "zh.stock_tip.certain_rise"),
     ("pre-IPO shares", "原始股内部认购，明年上市，私聊了解", "zh.stock_tip.ipo_shares"),
-    ("losses covered", "跟着老师买，亏损老师全赔，加微信：gp_laoshi66", "zh.stock_tip.loss_covered"),
-    ("Taiwan 私訊", "穩定獲利的方法，有興趣私訊我，名額有限", "zh.contact.dm_me"),
-    ("Taiwan 聯絡方式", "投資老師每天免費報牌，聯絡方式在主頁", "zh.contact.see_profile"),
+    ("losses covered", "跟着老师买，亏损老师全赔，加微信：gp_laoshi66", "zh.guaranteed_returns.loss_covered"),
+    ("Taiwan 私訊", "穩定獲利的方法，有興趣私訊我，名額有限", "zh.contact_diversion.dm_me"),
+    ("Taiwan 聯絡方式", "投資老師每天免費報牌，聯絡方式在主頁", "zh.contact_diversion.see_profile"),
 ]
 
 
@@ -97,10 +97,10 @@ def test_kind_is_covered(rules_only: Scorer, scorer: Scorer, kind: str, text: st
 def test_stock_group_scam_is_not_excused_by_market_talk(rules_only: Scorer) -> None:
     text = "免费荐股群，每天一只涨停票，K线、均线老师手把手教，A股牛股提前布局"
     assessment = rules_only.score(text)
-    market = [c for c in assessment.context if c.rule == "context.zh.market_talk"]
+    market = [c for c in assessment.context if c.rule == "zh.context.market_talk"]
     assert market and all(c.weight == 0 for c in market), "market talk is void beside a stock tip"
     plain = rules_only.score("今天涨停板复盘，K线走出了均线多头，A股情绪回暖")
-    assert [c.weight for c in plain.context if c.rule == "context.zh.market_talk"] == [1.0]
+    assert [c.weight for c in plain.context if c.rule == "zh.context.market_talk"] == [1.0]
     assert plain.level == "low"
 
 

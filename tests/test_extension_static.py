@@ -33,8 +33,8 @@ def test_level_names_are_spelled_only_in_levels_js() -> None:
     assert offenders == [], "use globalThis.WarnlibLevels instead:\n" + "\n".join(offenders)
 
 
-def _messages(language: str) -> dict[str, str]:
-    raw = json.loads((EXTENSION / "_locales" / language / "messages.json").read_text(encoding="utf-8"))
+def _messages(ui_language: str) -> dict[str, str]:
+    raw = json.loads((EXTENSION / "_locales" / ui_language / "messages.json").read_text(encoding="utf-8"))
     return {key: value["message"] for key, value in raw.items()}
 
 

@@ -40,6 +40,33 @@ def test_shipped_model_belongs_to_these_rules_and_thresholds() -> None:
     assert 0 < points["medium"].precision <= 1 and 0 < points["medium"].recall <= 1
 
 
+def test_the_models_detector_features_name_the_loaded_rules() -> None:
+    # The model learned rule ids as features ("r:<id>" for signals, "x:<id>" for context cues
+    # beside the speaker's "x:narrated"/"x:addressed"): a rule renamed without re-training would
+    # silently lose its learned weight.
+    model = load_model()
+    rule_ids = {rule.id for rule in warnlib.Scorer(model=None).rules}
+    named = {f[2:] for f in model.weights if f.startswith("r:") or (f.startswith("x:") and "." in f)}
+    assert named, "the shipped model has detector features"
+    assert named - rule_ids == set(), "features of rules that no longer exist: re-train (scripts/train_model.sh)"
+
+
+def test_known_ngrams_without_the_automaton_match_it_and_build_their_set_only_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import warnlib.model as model_module
+
+    texts = ["跟着老师做合约，一周翻倍，加薇：coin888", "turned $500 into $20k, dm me", "", "今天天气真好"]
+    with_automaton = read_model(MODEL_FILE)
+    assert [with_automaton.known_ngrams(t) for t in texts]  # the automaton path
+    assert "_ngram_vocabulary" not in vars(with_automaton), "no second copy of the vocabulary with the automaton"
+    monkeypatch.setattr(model_module, "_ngram_automaton", lambda ngrams: None)  # as without pyahocorasick
+    without = read_model(MODEL_FILE)
+    assert "_ngram_vocabulary" not in vars(without), "built on first use, not when the file is read"
+    assert [without.known_ngrams(t) for t in texts] == [with_automaton.known_ngrams(t) for t in texts]
+    assert "_ngram_vocabulary" in vars(without)
+
+
 def test_shipped_model_was_trained_only_on_shippable_data() -> None:
     sources = known_sources()
     trained_on = load_model().manifest["trained_on"]
@@ -145,6 +172,43 @@ def test_cli_train_writes_a_model_and_thresholds(tmp_path: Path) -> None:
     assert scorer.score("跟着老师带单稳赚，加我微信：abc12345").level == "high"
     # ... and `eval` can use that file and print a reliability table.
     assert main(["eval", str(DATA / "zh-benign.jsonl"), "--model", str(out), "--reliability"]) == 0
+
+
+def test_cli_train_publishes_a_given_cut_and_says_so(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn", reason="training needs the train extra")
+    from warnlib._toml import load_toml_text
+    from warnlib.cli import main
+
+    out, thresholds, card = tmp_path / "m.json.gz", tmp_path / "t.toml", tmp_path / "card.md"
+    files = [str(DATA / "zh-scam.jsonl"), str(DATA / "zh-benign.jsonl"), str(DATA / "en-posts.jsonl")]
+    args = ["train", *files, "-o", str(out), "--thresholds", str(thresholds), "--card", str(card), "--folds", "3"]
+    assert main([*args, "--cut", "medium=0.77", "-q"]) == 0
+    published = load_toml_text(thresholds.read_text(encoding="utf-8"))
+    assert published["levels"]["medium"]["min_score"] == 0.77
+    assert published["levels"]["high"]["min_score"] >= 0.8  # still searched
+    assert "Cuts given to `warnlib train --cut` instead of searched: medium 0.77 (the search found" in (
+        thresholds.read_text(encoding="utf-8")
+    )
+    assert "medium 0.77 (the search found" in card.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("cut", "complaint"),
+    [("low=0.3", "no cut for level 'low'"), ("medium=1.5", "must be a score in (0, 1]"), ("medium:0.8", "LEVEL=SCORE")],
+)
+def test_cli_train_refuses_a_bad_cut_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cut: str, complaint: str
+) -> None:
+    pytest.importorskip("sklearn", reason="training needs the train extra")
+    from warnlib.cli import main
+
+    out = tmp_path / "m.json.gz"
+    try:
+        status = main(["train", str(DATA / "zh-scam.jsonl"), "-o", str(out), "--cut", cut, "-q"])
+    except SystemExit as exit_:  # argparse refuses what does not parse
+        status = exit_.code
+    assert status == 2 and complaint in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_eval_reliability_table_is_well_formed(capsys: pytest.CaptureFixture[str]) -> None:

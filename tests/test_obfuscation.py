@@ -85,7 +85,7 @@ def test_channel_and_spelling_variants(scorer: warnlib.Scorer, plain_text: str, 
 )
 def test_numbers_written_differently_read_the_same(scorer: warnlib.Scorer, written: str) -> None:
     fired = {s.rule for s in scorer.score(written).signals}
-    assert "extract.money_growth" in fired
+    assert "extract.wealth_story.money_growth" in fired
 
 
 def test_evidence_of_an_obfuscated_post_is_the_obfuscated_text(scorer: warnlib.Scorer) -> None:

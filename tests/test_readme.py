@@ -15,7 +15,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 def test_quick_example_holds() -> None:
     a = warnlib.score("跟 着 老 師 做 he 约，一周收益翻倍，想进群的加薇信：coin888")
     assert (a.level, a.score > 0.9) == ("high", True)
-    assert "extract.contact_handle" in {s.rule for s in a.signals}
+    assert "extract.contact_diversion.handle" in {s.rule for s in a.signals}
     assert warnlib.score("Copy my trades! 40% a month. DM me on telegram", locale="en").level == "high"
 
 

@@ -18,11 +18,11 @@ BENIGN = "成都三天两晚吃喝攻略🍲 第一天宽窄巷子+人民公园�
 
 def test_assessment_matches_the_design_contract(scorer: warnlib.Scorer) -> None:
     data = scorer.score(SCAM).to_dict()
-    assert set(data) == {"score", "level", "language", "categories", "signals", "context", "version", "model"}
+    assert set(data) == {"score", "level", "text_language", "categories", "signals", "context", "version", "model"}
     assert set(data["model"]) == {"version", "logit", "contribution", "evidence"}
     assert 0.0 <= data["score"] <= 1.0
     assert data["level"] == "high"
-    assert data["language"] == "zh"
+    assert data["text_language"] == "zh"
     assert set(data["version"]) == {"warnlib", "rules", "model"}
     assert data["version"]["warnlib"] == warnlib.__version__
     for signal in data["signals"]:

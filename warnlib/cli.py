@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TextIO
 from warnlib import __version__
 from warnlib._bulk import DEFAULT_CHUNK_SIZE as _CHUNK_SIZE
 from warnlib._bulk import Line, ScorerRecipe
-from warnlib.types import Assessment
+from warnlib.types import LOCALES, Assessment, rule_catalogue
 
 _COLORS = {"high": "\033[1;31m", "medium": "\033[1;33m", "low": "\033[32m"}
 _MARK, _RESET = "\033[1;4;35m", "\033[0m"
@@ -71,7 +71,7 @@ def highlight(text: str, assessment: Assessment, *, color: bool) -> str:
 def format_assessment(text: str, assessment: Assessment, *, locale: str, color: bool) -> str:
     level = assessment.level
     label = _LEVEL_ZH[level] if locale == "zh" else level.upper()
-    head = f"{label}  score={assessment.score:.2f}  language={assessment.language}"
+    head = f"{label}  score={assessment.score:.2f}  text_language={assessment.text_language}"
     lines = [f"{_COLORS[level]}{head}{_RESET}" if color else head, "", highlight(text, assessment, color=color), ""]
     for signal in assessment.signals:
         evidence = " / ".join(signal.evidence)
@@ -280,7 +280,8 @@ def format_reliability(bins: list[dict[str, Any]]) -> str:
 def cmd_rules(args: argparse.Namespace) -> int:
     scorer = _scorer(args)
     if args.json:
-        print(json.dumps([r.to_dict() for r in scorer.rules], ensure_ascii=False, indent=2))
+        catalogue = rule_catalogue((rule.info() for rule in scorer.rules), scorer.version)
+        print(json.dumps(catalogue, ensure_ascii=False, indent=2))
         return 0
     for rule in scorer.rules:
         print(f"{rule.id:<34} {rule.category:<19} {rule.weight:>4g}  {rule.message(args.locale)}")
@@ -351,6 +352,16 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _level_cut(value: str) -> tuple[str, float]:
+    level, sep, score = value.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return level.strip(), float(score)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} should read LEVEL=SCORE, e.g. medium=0.81") from None
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -359,7 +370,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     def progress(items: Any) -> Any:
         return tqdm(items, unit="post", file=sys.stderr, disable=args.quiet, desc="features")
 
-    result = train(args.labeled, version=args.model_version, folds=args.folds, c=args.C, progress=progress)
+    result = train(
+        args.labeled, version=args.model_version, folds=args.folds, c=args.C, cuts=dict(args.cut), progress=progress
+    )
     result.model.save(args.output)
     if args.thresholds:
         Path(args.thresholds).write_text(thresholds_toml(result), encoding="utf-8")
@@ -385,7 +398,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 # Options that choose the scorer: (flags, argparse settings). They go before or after the
 # subcommand (`warnlib --rules my.toml score ...` = `warnlib score ... --rules my.toml`).
 _SCORER_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "locale": (("--locale",), {"choices": ("zh", "en"), "help": "language of messages (default zh)"}),
+    "locale": (("--locale",), {"choices": LOCALES, "help": "language of the messages (default zh)"}),
     "rules": (
         ("--rules",),
         {"action": "append", "metavar": "PATH", "help": "extra rule pack file or folder"},
@@ -474,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     rules = sub.add_parser("rules", parents=[common], help="list the loaded rules")
-    rules.add_argument("--json", action="store_true", help="the rules as a JSON array (id, category, weight, messages)")
+    rules.add_argument("--json", action="store_true", help="the catalogue as JSON, as GET /v1/rules answers it")
     rules.set_defaults(func=cmd_rules)
 
     tr = sub.add_parser("train", help="train the text model on labeled JSONL (needs the train extra)")
@@ -486,6 +499,15 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--folds", type=int, default=5, help="folds for out-of-fold calibration (default 5)")
     tr.add_argument(
         "--C", type=float, default=DEFAULT_C, help=f"inverse regularization strength (default {DEFAULT_C:g})"
+    )
+    tr.add_argument(
+        "--cut",
+        type=_level_cut,
+        action="append",
+        default=[],
+        metavar="LEVEL=SCORE",
+        help="publish this cut for medium or high instead of searching for the lowest that meets its "
+        "false-positive target (e.g. to keep the published cuts through a retrain that changes no data)",
     )
     tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     tr.set_defaults(func=cmd_train)

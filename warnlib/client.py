@@ -17,12 +17,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import httpx
 
-from warnlib.types import Assessment, Level, Locale
+from warnlib.types import Assessment, Level, Locale, RuleInfo
 
 DEFAULT_URL = "http://127.0.0.1:8765"
 DEFAULT_TIMEOUT = 10.0
@@ -57,20 +56,6 @@ class APIError(WarnlibClientError):
         self.code = code
         self.message = message
         self.fields = fields or {}
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    """One entry of the server's rule catalogue."""
-
-    id: str
-    category: str
-    weight: float
-    pack: str
-    kind: str
-    messages: dict[str, str] = field(default_factory=dict)
-    limits_context: bool = False
-    void_with: tuple[str, ...] = ()
 
 
 def _headers(api_key: str | None) -> dict[str, str]:
@@ -126,15 +111,8 @@ def _feedback_body(
     return body
 
 
-_RULE_FIELDS = frozenset(f.name for f in fields(RuleInfo))
-
-
 def _rules(body: dict[str, Any]) -> list[RuleInfo]:
-    # Keep only the fields this client knows: a newer server may add more.
-    return [
-        RuleInfo(**{k: (tuple(v) if k == "void_with" else v) for k, v in rule.items() if k in _RULE_FIELDS})
-        for rule in body["rules"]
-    ]
+    return [RuleInfo.from_dict(rule) for rule in body["rules"]]
 
 
 class Client:
@@ -172,7 +150,7 @@ class Client:
         return results
 
     def rules(self) -> list[RuleInfo]:
-        """The server's loaded rule catalogue."""
+        """The server's loaded rule catalogue (`warnlib.types.RuleInfo`, as `warnlib rules --json` lists it)."""
         return _rules(self._request("GET", "/v1/rules"))
 
     def feedback(

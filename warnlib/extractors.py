@@ -82,7 +82,7 @@ class ContactHandle(_Tunable):
     (`详谈：btc_88`), or be a phone number with brackets and spaces after a phone word.
     """
 
-    id = "extract.contact_handle"
+    id = "extract.contact_diversion.handle"
     # A lone "v" is WeChat ("v: abc123"), but not a link's query parameter (youtube.com/watch?v=...).
     # Not the end of a longer word: "deadline: may 2025", "swap: 1:1".
     _app = r"(?<![a-z])(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![?&=/])v)"
@@ -136,7 +136,7 @@ def _near(amounts: list[Amount], starts: list[int], first: Amount, max_gap: int)
 class MoneyGrowth(_Tunable):
     """A small stake turned into a fortune: `从3000块开始…24万`, `5,000 into 1 million`."""
 
-    id = "extract.money_growth"
+    id = "extract.wealth_story.money_growth"
     tunable: ClassVar[dict[str, str]] = {
         "min_stake": "number",
         "min_ratio": "number",
@@ -188,7 +188,7 @@ class MoneyGrowth(_Tunable):
 class ReturnRate(_Tunable):
     """A periodic return: `日息1.5%`, `月收益稳定在30%`, `3% daily`, `40% a month`."""
 
-    id = "extract.return_rate"
+    id = "extract.guaranteed_returns.return_rate"
     # min_rate: the lowest rate per period (percent) that no honest product promises.
     tunable: ClassVar[dict[str, str]] = {"min_rate": "periods"}
     min_rate: dict[str, float]
@@ -254,7 +254,7 @@ class ReturnRate(_Tunable):
 class IncomeClaim(_Tunable):
     """Earnings per period: `日赚500-1000`, `月入5位数`, `年入百万`, `earn $5k a month`."""
 
-    id = "extract.income_claim"
+    id = "extract.wealth_story.income_claim"
     # min_income: the least per period that reads as a lure rather than a salary.
     tunable: ClassVar[dict[str, str]] = {"min_income": "periods"}
     min_income: dict[str, float]
@@ -326,7 +326,7 @@ class IncomeClaim(_Tunable):
 class Leverage(_Tunable):
     """High leverage: `50倍多单`, `开了100倍`, `100x long`, `leverage up to 125x`."""
 
-    id = "extract.leverage"
+    id = "extract.leverage.multiple"
     tunable: ClassVar[dict[str, str]] = {"min_multiple": "number"}
     min_multiple: float
     _after = re.compile(
@@ -350,7 +350,7 @@ class Leverage(_Tunable):
 class ResourcePrice(_Tunable):
     """A price next to a trading resource: `原价398…只要59.9`, `signals room for just $39`."""
 
-    id = "extract.resource_price"
+    id = "extract.paid_resource.price"
     _price = re.compile(
         r"(?:[$¥]\s{0,1}|(?:原价|特惠|只要|仅需|售价|现价|限时|优惠价|价格|入群费|会员费)\s{0,2})(\d{1,4}(?:\.\d{1,2})?)(?![\d.])"
         r"|(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s{0,1}(?:元|块|rmb|usd|dollars?|bucks)(?![a-z])"

@@ -30,6 +30,7 @@ it was trained on. ``load_model()`` reads the file shipped in the package, once,
 
 from __future__ import annotations
 
+import functools
 import gzip
 import heapq
 import itertools
@@ -210,9 +211,8 @@ class LinearTextModel:
     manifest: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        # Split by kind once, so scoring intersects a post's n-gram set with the vocabulary
-        # instead of building a prefixed string per n-gram. Set & set walks the smaller side in
-        # C (a dict's keys view would be copied whole first), hence a frozenset beside each table.
+        # Split by kind once, so scoring looks a post's n-grams up in the vocabulary instead of
+        # building a prefixed string per n-gram.
         by_kind: dict[str, dict[str, float]] = {"g": {}, "w": {}, "": {}}
         for feature, entry in self.weights.items():
             kind, _, value = feature.partition(":")
@@ -220,7 +220,7 @@ class LinearTextModel:
                 by_kind[kind][value] = entry
             else:
                 by_kind[""][feature] = entry
-        object.__setattr__(self, "_tables", tuple((kind, table, frozenset(table)) for kind, table in by_kind.items()))
+        object.__setattr__(self, "_tables", tuple((kind, table) for kind, table in by_kind.items()))
         # What can explain a verdict: n-grams and words with a push towards scam (detector ids
         # stand for no text). Kept apart so explaining never looks at the other half.
         object.__setattr__(
@@ -245,8 +245,15 @@ class LinearTextModel:
         """The n-grams of `folded` (normalized, through `fold_text`) this model has a weight for."""
         automaton = self._ngram_automaton()
         if automaton is None:
-            return frozenset(self._tables[0][2].intersection(char_ngrams(folded)))  # type: ignore[attr-defined]
+            return frozenset(self._ngram_vocabulary.intersection(char_ngrams(folded)))
         return frozenset(map(_VALUE, automaton.iter(folded)))
+
+    @functools.cached_property
+    def _ngram_vocabulary(self) -> frozenset[str]:
+        # Only without pyahocorasick: set & set walks the smaller side in C (a dict's keys view
+        # would be copied whole first). Built on first use, so models that have the automaton
+        # never hold a second copy of the vocabulary.
+        return frozenset(self._tables[0][1])  # type: ignore[attr-defined]
 
     def _ngram_automaton(self) -> Any:
         # Built on first use (a few tens of ms), not when the file is read.
@@ -262,7 +269,7 @@ class LinearTextModel:
     def logit(self, features: ModelInput) -> float:
         """Log-odds that the post is a scam solicitation: intercept + features + rules_coef x rules."""
         total = 0.0
-        for (_, table, _), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
+        for (_, table), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
             # A feature outside the vocabulary weighs 0. Looked up directly rather than through an
             # intersection: scoring's n-grams are all in the vocabulary already (`known_ngrams`).
             # fsum: exact, so the result does not depend on the order the sets iterate in.

@@ -34,6 +34,7 @@ from warnlib.rules import (
     load_builtin,
     load_builtin_narration,
     load_rules,
+    unknown_rule_message,
 )
 from warnlib.types import (
     RULES_ONLY_CUTS,
@@ -290,7 +291,7 @@ class Scorer:
         return Assessment(
             score=score,
             level=level,
-            language=detect_language(text),
+            text_language=detect_language(text),
             categories=analysis.rules.categories,
             signals=analysis.signals,
             context=analysis.context,
@@ -547,7 +548,7 @@ def _apply_overrides(by_id: dict[str, Rule], overrides: list[Override]) -> dict[
     out = dict(by_id)
     for override in overrides:
         if override.id not in by_id:
-            raise RuleError(f"{override.source}: override names no rule: {override.id}")
+            raise RuleError(f"{override.source}: override names no rule: {unknown_rule_message(override.id)}")
         if override.disabled:
             out.pop(override.id, None)
         elif override.id in out and override.weight is not None:

@@ -156,6 +156,18 @@ class TrainResult:
     operating_points: dict[str, dict[str, float]]
     # The rules alone, at their hand-set cuts, on the same posts (tuned on some of them: not held out).
     rules_only_points: dict[str, dict[str, float]]
+    # What `choose_cuts` found, and the levels whose cut was given instead (`train(cuts=...)`).
+    searched_cuts: dict[str, float] = dataclasses.field(default_factory=dict)
+    given_cuts: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    def cut_note(self) -> str:
+        """'' when every cut was searched, else which were given and what the search found."""
+        if not self.given_cuts:
+            return ""
+        given = ", ".join(
+            f"{level} {cut} (the search found {self.searched_cuts[level]})" for level, cut in self.given_cuts.items()
+        )
+        return f"Cuts given to `warnlib train --cut` instead of searched: {given}."
 
 
 def _sklearn() -> Any:
@@ -331,6 +343,18 @@ def choose_cuts(scores: Sequence[float], labels: Sequence[int], sources: Sequenc
     return cuts
 
 
+def check_cuts(cuts: dict[str, float]) -> dict[str, float]:
+    """Given cuts, checked: only flagged levels, each a score in (0, 1]."""
+    for level, cut in cuts.items():
+        if level not in TARGET_FALSE_POSITIVE_RATE:
+            raise TrainingError(f"no cut for level {level!r}: give {' or '.join(TARGET_FALSE_POSITIVE_RATE)}")
+        if isinstance(cut, bool) or not isinstance(cut, (int, float)) or not 0 < cut <= 1:
+            raise TrainingError(f"the {level} cut must be a score in (0, 1], not {cut!r}")
+    if cuts.get("high", 1) < cuts.get("medium", 0):
+        raise TrainingError(f"the high cut {cuts['high']} is below the medium cut {cuts['medium']}")
+    return {level: float(cut) for level, cut in cuts.items()}
+
+
 def train(
     paths: Sequence[str | Path],
     *,
@@ -342,8 +366,13 @@ def train(
     c: float = DEFAULT_C,
     progress: Any = None,
 ) -> TrainResult:
-    """Train, calibrate and measure a model on labeled JSONL files (see the module docstring)."""
+    """Train, calibrate and measure a model on labeled JSONL files (see the module docstring).
+
+    Each level's cut is searched (`choose_cuts`) unless `cuts` gives it ({"medium": 0.81}); the
+    thresholds file and the model card then say which were given and what the search found.
+    """
     _sklearn()
+    given = check_cuts(cuts or {})  # before the long part: a typo must not cost a training run
     from warnlib.scorer import Scorer
 
     examples, manifest = read_examples(paths, allow_unlisted=allow_unlisted)
@@ -364,7 +393,10 @@ def train(
     oof_scores = [sigmoid(calibration.logit(r, m)) for r, m in zip(rules_logits, oof, strict=True)]
 
     vectorizer, classifier = _fit(features, rules_logits, labels, weights, min_df=min_df, c=c)
-    cuts = cuts or choose_cuts(oof_scores, labels, sources)
+    searched = choose_cuts(oof_scores, labels, sources)
+    cuts = {**searched, **given}
+    if cuts["high"] < cuts["medium"]:
+        raise TrainingError(f"the high cut {cuts['high']} is below the medium cut {cuts['medium']}")
     points = operating_points(oof_scores, labels, sources, cuts)
     fitted = _to_model(vectorizer, classifier, version=version, min_weight=PRUNE_BELOW)
     model = dataclasses.replace(
@@ -382,7 +414,7 @@ def train(
         },
     )
     rules_points = operating_points([sigmoid(r) for r in rules_logits], labels, sources, RULES_ONLY_CUTS)
-    return TrainResult(model, oof_scores, labels, sources, points, rules_points)
+    return TrainResult(model, oof_scores, labels, sources, points, rules_points, searched, given)
 
 
 def thresholds_toml(result: TrainResult) -> str:
@@ -394,6 +426,7 @@ def thresholds_toml(result: TrainResult) -> str:
         "# its hand-written set, or its slice of a large real set). Each cut is the lowest that keeps",
         "# the false-positive rate, averaged over the benign sets, under the level's target",
         f"# ({', '.join(f'{k} {v:.2%}' for k, v in TARGET_FALSE_POSITIVE_RATE.items())}). Re-train to change it.",
+        *([f"# {result.cut_note()}"] if result.given_cuts else []),
         "",
         "[version]",
         f'rules = "{result.model.rules_version}"',
@@ -476,6 +509,7 @@ def model_card(result: TrainResult) -> str:
             "| level | score | precision | recall | false positives | per benign set |",
             "|---|---|---:|---:|---:|---:|",
             *points,
+            *(["", result.cut_note()] if result.given_cuts else []),
             "",
         ]
     )

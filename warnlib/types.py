@@ -1,11 +1,13 @@
 """The verdict types shared by the library, the API and the client.
 
 `Assessment.to_dict()` is the JSON contract in DESIGN.md; `Assessment.from_dict()`
-reads it back (the HTTP client uses it), so both sides speak one shape.
+reads it back (the HTTP client uses it), so both sides speak one shape. `RuleInfo` is the
+same for the rule catalogue (`warnlib rules --json`, `GET /v1/rules`, `Client.rules()`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,7 +18,12 @@ FLAGGED_LEVELS: tuple[Level, ...] = ("medium", "high")
 # Cuts of a scorer without the learned model: the rules' log-odds are set by hand, not fitted,
 # and these cuts go with them. The model's own cuts are published in warnlib/data/thresholds.toml.
 RULES_ONLY_CUTS: dict[str, float] = {"high": 0.8, "medium": 0.5}
-Locale = Literal["zh", "en"]
+Locale = Literal["zh", "en"]  # the language of messages (signals' reasons), chosen by the caller
+LOCALES: tuple[Locale, ...] = ("zh", "en")
+# The language a post is written in, as `detect_language` finds it ("und": neither script). A
+# different thing from the Locale a caller asks messages in: an English reader may read Chinese posts.
+TextLanguage = Literal["zh", "en", "und"]
+TEXT_LANGUAGES: tuple[TextLanguage, ...] = ("zh", "en", "und")
 Span = tuple[int, int]
 
 CATEGORIES: tuple[str, ...] = (
@@ -35,6 +42,9 @@ CATEGORIES: tuple[str, ...] = (
     "stock_tip",
     "investment_topic",
 )
+# A rule either adds to a category (a signal) or, in category "context", lowers the score.
+RuleKind = Literal["signal", "context"]
+RULE_KINDS: tuple[RuleKind, ...] = ("signal", "context")
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,8 @@ class Assessment:
 
     `score` is in [0, 1] and behaves like a probability of "investment-scam
     solicitation"; `level` is `score` cut by the scorer's thresholds.
+    `text_language` is the language the post is written in, as detected ("zh", "en" or "und");
+    it is not the `locale` the signals' messages were written in, which the caller chooses.
     `categories` maps each category that fired to its strength in [0, 1].
     `model` says what the learned model added (None when the scorer runs rules only), and
     `decision` (only with `score(..., explain=True)`) lists every term of the final log-odds.
@@ -176,7 +188,7 @@ class Assessment:
 
     score: float
     level: Level
-    language: str
+    text_language: TextLanguage
     categories: dict[str, float]
     signals: list[Signal]
     context: list[ContextSignal]
@@ -188,7 +200,7 @@ class Assessment:
         return {
             "score": self.score,
             "level": self.level,
-            "language": self.language,
+            "text_language": self.text_language,
             "categories": dict(self.categories),
             "signals": [s.to_dict() for s in self.signals],
             "context": [c.to_dict() for c in self.context],
@@ -202,7 +214,8 @@ class Assessment:
         return cls(
             score=float(data["score"]),
             level=data["level"],
-            language=data["language"],
+            # Servers before 2026.12 sent the same value as "language".
+            text_language=data["text_language"] if "text_language" in data else data["language"],
             categories={k: float(v) for k, v in data.get("categories", {}).items()},
             signals=[Signal.from_dict(s) for s in data.get("signals", [])],
             context=[ContextSignal.from_dict(c) for c in data.get("context", [])],
@@ -210,3 +223,55 @@ class Assessment:
             model=ModelView.from_dict(data["model"]) if data.get("model") else None,
             decision=[dict(t) for t in data["decision"]] if data.get("decision") is not None else None,
         )
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """One entry of the rule catalogue: what a loaded rule is called, counts towards and says.
+
+    The one shape of the catalogue everywhere: `warnlib rules --json` prints
+    `{"version": ..., "rules": [RuleInfo.to_dict(), ...]}`, `GET /v1/rules` answers the same,
+    and `Client.rules()` reads it back with `from_dict`. `weight` is the rule's log-odds after any
+    `[[overrides]]`; `void_with` (context rules only) names the categories next to which the cue
+    does not lower the score.
+    """
+
+    id: str
+    category: str
+    kind: RuleKind
+    weight: float
+    pack: str
+    messages: dict[str, str] = field(default_factory=dict)
+    limits_context: bool = False
+    void_with: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "kind": self.kind,
+            "weight": self.weight,
+            "pack": self.pack,
+            "messages": dict(self.messages),
+            "limits_context": self.limits_context,
+            "void_with": list(self.void_with),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RuleInfo:
+        # Fields this version does not know are ignored: a newer server may add more.
+        return cls(
+            id=str(data["id"]),
+            category=str(data["category"]),
+            kind=data["kind"],
+            weight=float(data["weight"]),
+            pack=str(data["pack"]),
+            messages={str(k): str(v) for k, v in (data.get("messages") or {}).items()},
+            limits_context=bool(data.get("limits_context", False)),
+            void_with=tuple(data.get("void_with") or ()),
+        )
+
+
+def rule_catalogue(rules: Iterable[RuleInfo], version: Mapping[str, str]) -> dict[str, Any]:
+    """The catalogue as JSON: the scorer's versions and its rules sorted by id."""
+    return {"version": dict(version), "rules": [r.to_dict() for r in sorted(rules, key=lambda r: r.id)]}

@@ -15,13 +15,13 @@ import { forgetResults, resetScoring, scoreTexts, scoringStats, stats } from './
 const CONFIG_META_WAIT_MS = 1000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(() => resolve(null), ms));
 
-async function currentLanguage() {
+async function currentUiLanguage() {
   const settings = await getSettings();
-  return { settings, language: resolveLanguage(settings.language) };
+  return { settings, uiLanguage: resolveLanguage(settings.uiLanguage) };
 }
 
 async function readerLocale() {
-  return apiLocale((await currentLanguage()).language);
+  return apiLocale((await currentUiLanguage()).uiLanguage);
 }
 
 // Ask the server directly. With `candidate` ({serverUrl, apiKey} from the options form, not
@@ -56,16 +56,16 @@ function handleContextCheck(info, tab) {
   return openContextCheck(info, tab, checkOne);
 }
 
-chrome.runtime.onInstalled.addListener(async () => createMenu((await currentLanguage()).language));
-chrome.runtime.onStartup.addListener(async () => createMenu((await currentLanguage()).language));
+chrome.runtime.onInstalled.addListener(async () => createMenu((await currentUiLanguage()).uiLanguage));
+chrome.runtime.onStartup.addListener(async () => createMenu((await currentUiLanguage()).uiLanguage));
 chrome.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === MENU_ID) handleContextCheck(info, tab);
 });
 
 // A new server or key makes earlier answers, the limits and the failure backoff meaningless.
 onSettingsChanged(async (changes) => {
-  if (changes.language) createMenu((await currentLanguage()).language);
-  if (changes.serverUrl || changes.apiKey || changes.language) {
+  if (changes.uiLanguage) createMenu((await currentUiLanguage()).uiLanguage);
+  if (changes.serverUrl || changes.apiKey || changes.uiLanguage) {
     resetServerState();
     await forgetResults();
   }
@@ -75,17 +75,17 @@ onSettingsChanged(async (changes) => {
 
 const handlers = {
   async config(msg) {
-    const { settings, language } = await currentLanguage();
+    const { settings, uiLanguage } = await currentUiLanguage();
     // The page waits for this answer: a silent server must not hold it for the full timeout.
     const meta = (await Promise.race([serverMeta(settings), sleep(CONFIG_META_WAIT_MS)])) || {};
     return {
       enabled: settings.sites[msg.site] !== false,
       sensitivity: settings.sensitivity,
       blurHigh: settings.blurHigh,
-      language,
-      locale: apiLocale(language),
+      uiLanguage,
+      locale: apiLocale(uiLanguage),
       backgroundCategories: meta.background_categories || [],
-      messages: await loadMessages(language),
+      messages: await loadMessages(uiLanguage),
     };
   },
   async score(msg) {

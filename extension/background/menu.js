@@ -25,9 +25,9 @@ export function contextResult(id) {
   return sessionStore.getOne(keys.contextCheck(id));
 }
 
-// The menu item's title follows the language option, like the rest of the UI.
-export async function createMenu(language) {
-  const title = (await loadMessages(language)).menuCheckSelection;
+// The menu item's title follows the UI language option, like the rest of the UI.
+export async function createMenu(uiLanguage) {
+  const title = (await loadMessages(uiLanguage)).menuCheckSelection;
   await chrome.contextMenus.removeAll();
   chrome.contextMenus.create({ id: MENU_ID, title, contexts: ['selection'] });
 }

@@ -11,19 +11,19 @@ export function resolveLanguage(setting) {
 }
 
 // Locale sent to the API so its messages come back in the reader's language.
-export function apiLocale(language) {
-  return language === 'en' ? 'en' : 'zh';
+export function apiLocale(uiLanguage) {
+  return uiLanguage === 'en' ? 'en' : 'zh';
 }
 
 const cache = new Map();
 
-export async function loadMessages(language) {
-  if (!cache.has(language)) {
-    const response = await fetch(chrome.runtime.getURL(`_locales/${language}/messages.json`));
+export async function loadMessages(uiLanguage) {
+  if (!cache.has(uiLanguage)) {
+    const response = await fetch(chrome.runtime.getURL(`_locales/${uiLanguage}/messages.json`));
     const raw = await response.json();
-    cache.set(language, Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.message])));
+    cache.set(uiLanguage, Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.message])));
   }
-  return cache.get(language);
+  return cache.get(uiLanguage);
 }
 
 // Fill every [data-i18n] element's text (never HTML) from the message table.

@@ -11,6 +11,7 @@ const area = (name) => chrome.storage[name];
 export const settingsStore = {
   get: (keys) => area('sync').get(keys),
   set: (values) => area('sync').set(values),
+  remove: (keys) => area('sync').remove(keys),
 };
 
 export const sessionStore = {

@@ -1,5 +1,5 @@
 // Options: server URL (asks for host access when it moves off loopback), API key,
-// sensitivity, masking, per-site switches and language.
+// sensitivity, masking, per-site switches and the UI language.
 import { DEFAULTS, getSettings, normalizeServerUrl, originPattern, saveSettings } from '../lib/settings.js';
 import { applyMessages, loadMessages, resolveLanguage } from '../lib/i18n.js';
 import { statusWords } from '../lib/result-view.js';
@@ -14,7 +14,7 @@ function fill(settings) {
   for (const r of form.querySelectorAll('input[name="sensitivity"]')) r.checked = r.value === settings.sensitivity;
   form.blurHigh.checked = settings.blurHigh;
   for (const c of form.querySelectorAll('input[name="site"]')) c.checked = settings.sites[c.value] !== false;
-  form.language.value = settings.language;
+  form.uiLanguage.value = settings.uiLanguage;
 }
 
 function read() {
@@ -24,7 +24,7 @@ function read() {
     sensitivity: form.querySelector('input[name="sensitivity"]:checked')?.value || DEFAULTS.sensitivity,
     blurHigh: form.blurHigh.checked,
     sites: Object.fromEntries(Array.from(form.querySelectorAll('input[name="site"]'), (c) => [c.value, c.checked])),
-    language: form.language.value,
+    uiLanguage: form.uiLanguage.value,
   };
 }
 
@@ -61,7 +61,7 @@ async function onSubmit(event) {
   }
   await saveSettings(values);
   fill(values);
-  if (values.language !== document.documentElement.dataset.language) await localize(values.language);
+  if (values.uiLanguage !== document.documentElement.dataset.uiLanguage) await localize(values.uiLanguage);
   say(t.saved);
 }
 
@@ -81,17 +81,17 @@ async function onTest() {
   $('test-result').dataset.state = status.state;
 }
 
-async function localize(language) {
-  const resolved = resolveLanguage(language);
+async function localize(uiLanguage) {
+  const resolved = resolveLanguage(uiLanguage);
   t = await loadMessages(resolved);
-  document.documentElement.dataset.language = language;
+  document.documentElement.dataset.uiLanguage = uiLanguage;
   document.documentElement.lang = resolved === 'en' ? 'en' : 'zh-CN';
   applyMessages(document, t);
 }
 
 async function main() {
   const settings = await getSettings();
-  await localize(settings.language);
+  await localize(settings.uiLanguage);
   fill(settings);
   form.addEventListener('submit', onSubmit);
   $('test').addEventListener('click', onTest);

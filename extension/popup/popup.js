@@ -59,9 +59,9 @@ async function showTab(t) {
 
 async function main() {
   const settings = await getSettings();
-  const language = resolveLanguage(settings.language);
-  const t = await loadMessages(language);
-  document.documentElement.lang = language === 'en' ? 'en' : 'zh-CN';
+  const uiLanguage = resolveLanguage(settings.uiLanguage);
+  const t = await loadMessages(uiLanguage);
+  document.documentElement.lang = uiLanguage === 'en' ? 'en' : 'zh-CN';
   applyMessages(document, t);
   $('options').addEventListener('click', () => chrome.runtime.openOptionsPage());
   $('check').addEventListener('click', async () => {

@@ -8,9 +8,9 @@ const $ = (id) => document.getElementById(id);
 
 async function main() {
   const settings = await getSettings();
-  const language = resolveLanguage(settings.language);
-  const t = await loadMessages(language);
-  document.documentElement.lang = language === 'en' ? 'en' : 'zh-CN';
+  const uiLanguage = resolveLanguage(settings.uiLanguage);
+  const t = await loadMessages(uiLanguage);
+  document.documentElement.lang = uiLanguage === 'en' ? 'en' : 'zh-CN';
   applyMessages(document, t);
   const id = new URLSearchParams(location.search).get('id');
   const [entry, meta] = await Promise.all([

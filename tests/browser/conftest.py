@@ -360,15 +360,15 @@ MAX_REASONS = 4  # extension/lib/reasons.js
 
 
 @functools.cache
-def messages(language: str = "zh_CN") -> dict[str, str]:
-    """The extension's UI strings for `language` ('zh_CN' or 'en')."""
+def messages(ui_language: str = "zh_CN") -> dict[str, str]:
+    """The extension's UI strings for `ui_language` ('zh_CN' or 'en')."""
     import json
 
-    raw = json.loads((LOCALES_DIR / language / "messages.json").read_text(encoding="utf-8"))
+    raw = json.loads((LOCALES_DIR / ui_language / "messages.json").read_text(encoding="utf-8"))
     return {key: value["message"] for key, value in raw.items()}
 
 
-def expected_reasons(assessment, language: str = "zh_CN") -> list[str]:
+def expected_reasons(assessment, ui_language: str = "zh_CN") -> list[str]:
     """The reasons the extension shows for an assessment: one plain sentence per category that
     fired (background categories left out), strongest category first, at most MAX_REASONS."""
     import warnlib
@@ -379,5 +379,5 @@ def expected_reasons(assessment, language: str = "zh_CN") -> list[str]:
         if signal.category not in background:
             weights[signal.category] = weights.get(signal.category, 0.0) + signal.weight
     ranked = sorted(weights, key=lambda c: (-assessment.categories.get(c, 0.0), -weights[c]))
-    t = messages(language)
+    t = messages(ui_language)
     return [t[f"reason_{c}"] for c in ranked[:MAX_REASONS]]

@@ -1,5 +1,5 @@
 """The warning itself: reasons from the API with evidence highlighted, masking, dismiss, feedback
-(rows land in the server's database), sensitivity and language options, and inert rendering of
+(rows land in the server's database), sensitivity and UI language options, and inert rendering of
 HTML in post text and in API messages."""
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def test_api_message_for_an_unknown_category_is_shown_as_text(ext):
     assert page.evaluate("window.__warnlibXss") is None
 
 
-def test_sensitivity_blur_and_language_options(ext):
+def test_sensitivity_blur_and_ui_language_options(ext):
     page = open_page(ext, "https://x.com/home")
     page.locator("#medium-1").scroll_into_view_if_needed()
     assert wait_level(page, "#medium-1") == "medium"
@@ -234,7 +234,7 @@ def test_sensitivity_blur_and_language_options(ext):
     assert page.locator("#medium-1 [data-warnlib-blur]").count() == 0  # medium is never masked
 
     # Options apply to open pages without a reload.
-    ext.settings(sensitivity="high", blurHigh=False, language="en")
+    ext.settings(sensitivity="high", blurHigh=False, uiLanguage="en")
     page.wait_for_function("() => !document.querySelector('#medium-1 [data-warnlib-badge]')")
     page.wait_for_function("() => document.querySelector('#scam-1 [data-warnlib-badge]')")
     assert page.locator("#scam-1 [data-warnlib-badge] .label").inner_text() == messages("en")["badgeHigh"]

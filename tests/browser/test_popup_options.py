@@ -118,7 +118,7 @@ def test_options_page_saves_settings_and_tests_the_connection(ext, api):
     page.uncheck("#blurHigh")
     page.uncheck('input[name="site"][value="reddit"]')
     page.fill("#apiKey", "k-123")
-    page.select_option("#language", "en")
+    page.select_option("#uiLanguage", "en")
     page.click("#save")
     page.locator("#save-result", has_text="Saved").wait_for()
     stored = ext.worker.evaluate("() => chrome.storage.sync.get(null)")
@@ -127,8 +127,30 @@ def test_options_page_saves_settings_and_tests_the_connection(ext, api):
     assert stored["blurHigh"] is False
     assert stored["sites"] == {"xiaohongshu": True, "weibo": True, "x": True, "reddit": False}
     assert stored["apiKey"] == "k-123"
-    assert stored["language"] == "en"
+    assert stored["uiLanguage"] == "en" and "language" not in stored
     assert page.inner_text("h1") == "warnlib options"  # the page switched language
+
+
+@pytest.mark.parametrize(
+    ("saved", "expected"),
+    [
+        ({"language": "en"}, "en"),  # saved before the setting was called uiLanguage
+        ({"language": "en", "uiLanguage": "zh_CN"}, "zh_CN"),  # the current name wins
+    ],
+)
+def test_a_ui_language_saved_under_its_old_name_is_kept(ext, saved, expected):
+    ext.settings(**saved)
+    page = ext.context.new_page()
+    page.goto(ext.page_url("options/options.html"))
+    page.wait_for_selector("body[data-ready]")
+    assert page.input_value("#uiLanguage") == expected
+    assert page.inner_text("h1") == messages(expected)["optionsTitle"]
+    stored = ext.worker.evaluate("() => chrome.storage.sync.get(null)")
+    assert stored["uiLanguage"] == expected
+    assert "language" not in stored, "the old key is removed once moved"
+    # The background reads through the same wrapper: its answers use the kept choice too.
+    config = page.evaluate("() => chrome.runtime.sendMessage({type: 'config', site: 'x'})")
+    assert config["uiLanguage"] == expected and config["locale"] == ("en" if expected == "en" else "zh")
 
 
 @pytest.mark.parametrize("granted", [False, True])

@@ -221,15 +221,15 @@ def test_popup_says_when_the_layout_is_not_recognised(ext, url, site):
 WIDTHS = (160, 200, 216, 240, 320, 360, 600)
 
 
-@pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_masked_card_keeps_a_readable_label_and_a_reachable_dismiss_at_every_width(ext, language):
-    ext.settings(language=language)
+@pytest.mark.parametrize("ui_language", ["zh_CN", "en"])
+def test_masked_card_keeps_a_readable_label_and_a_reachable_dismiss_at_every_width(ext, ui_language):
+    ext.settings(uiLanguage=ui_language)
     page = open_page(ext, "https://www.xiaohongshu.com/explore")
     card = page.locator('[data-testid="card-1"]')
     assert wait_level(page, '[data-testid="card-1"]') == "high"
     badge = card.locator(BADGE)
     badge.wait_for()
-    t = messages(language)
+    t = messages(ui_language)
     for width in WIDTHS:
         page.evaluate(
             """(w) => {

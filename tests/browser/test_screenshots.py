@@ -28,11 +28,11 @@ def shots() -> Path:
     return folder
 
 
-@pytest.mark.parametrize("language", list(LANGUAGES))
-def test_screenshots_of_flagged_posts(ext, shots, language):
-    ext.settings(language=language)
-    suffix = LANGUAGES[language]
-    t = messages(language)
+@pytest.mark.parametrize("ui_language", list(LANGUAGES))
+def test_screenshots_of_flagged_posts(ext, shots, ui_language):
+    ext.settings(uiLanguage=ui_language)
+    suffix = LANGUAGES[ui_language]
+    t = messages(ui_language)
     page = open_page(ext, "https://www.xiaohongshu.com/explore")
     page.add_style_tag(content="#exploreFeeds { grid-template-columns: repeat(5, 216px) !important; }")
     for i in (1, 5):
@@ -56,14 +56,14 @@ def test_screenshots_of_flagged_posts(ext, shots, language):
     assert (shots / f"screenshot-note-full-width-{suffix}.png").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("language", list(LANGUAGES))
-def test_screenshot_of_the_popup_with_the_server_down(ext, shots, language):
+@pytest.mark.parametrize("ui_language", list(LANGUAGES))
+def test_screenshot_of_the_popup_with_the_server_down(ext, shots, ui_language):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
-    ext.settings(serverUrl=dead, language=language)
+    ext.settings(serverUrl=dead, uiLanguage=ui_language)
     open_page(ext, "https://www.xiaohongshu.com/explore").wait_for_timeout(300)
     popup = open_popup(ext)
     popup.set_viewport_size({"width": 364, "height": 420})
-    assert popup.inner_text("#server-state") == messages(language)["statusDown"]
-    popup.screenshot(path=str(shots / f"screenshot-popup-server-down-{LANGUAGES[language]}.png"))
+    assert popup.inner_text("#server-state") == messages(ui_language)["statusDown"]
+    popup.screenshot(path=str(shots / f"screenshot-popup-server-down-{LANGUAGES[ui_language]}.png"))

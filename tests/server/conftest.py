@@ -1,13 +1,20 @@
-"""Fixtures for the API: an app per test and a real server on a free loopback port."""
+"""Fixtures for the API: an app per test, a real server on a free loopback port, and gunicorn."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 pytest.importorskip("flask", reason="the server extra is not installed: pip install -e '.[server]'")
@@ -64,3 +71,71 @@ def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
+GUNICORN_START_TIMEOUT_S = 60  # two workers each load the scorer; the machine may be busy
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for servers to start on, or to find nothing at)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class GunicornServer:
+    url: str
+    port: int
+    process: subprocess.Popen[str]
+    logs: str = field(default="", init=False)
+
+    def stop(self) -> str:
+        """Stop gunicorn and return what it printed (stdout and stderr together)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.logs += self.process.communicate(timeout=30)[0] or ""
+        return self.logs
+
+
+@pytest.fixture
+def gunicorn(tmp_path: Path) -> Iterator[Callable[..., GunicornServer]]:
+    """Start gunicorn with server/gunicorn.conf.py on a free port, as deployed; `WARNLIB_*` keyword
+    arguments become its environment. Returns once /healthz answers 200; stopped after the test."""
+    if shutil.which("gunicorn") is None:
+        pytest.skip("gunicorn is not installed")
+    started: list[GunicornServer] = []
+
+    def start(**env: str) -> GunicornServer:
+        port = free_port()
+        environment = {
+            **os.environ,
+            "WARNLIB_PORT": str(port),
+            "WARNLIB_FEEDBACK_DB": str(tmp_path / f"feedback-{len(started)}.sqlite3"),
+            **env,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(SERVER_DIR / "gunicorn.conf.py")],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        server = GunicornServer(url=f"http://127.0.0.1:{port}", port=port, process=process)
+        started.append(server)
+        deadline = time.monotonic() + GUNICORN_START_TIMEOUT_S
+        while True:
+            try:
+                if httpx.get(f"{server.url}/healthz").status_code == 200:
+                    return server
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("gunicorn did not start:\n" + server.stop())
+            time.sleep(0.2)
+
+    yield start
+    for server in started:
+        server.stop()

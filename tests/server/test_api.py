@@ -39,6 +39,18 @@ def test_locale_selects_message_language(client: Any) -> None:
     assert en["signals"][0]["message"].isascii()
 
 
+def test_text_language_is_the_posts_language_whatever_the_locale(client: Any) -> None:
+    # The post's language and the messages' locale are two words: a reader of English messages
+    # still learns that the post was Chinese, and an English post asked for in Chinese is "en".
+    zh_post_en_messages = client.post("/v1/score", json={"text": SCAM, "locale": "en"}).get_json()
+    en_post_zh_messages = client.post("/v1/score", json={"text": "Copy my trades, DM me", "locale": "zh"}).get_json()
+    assert zh_post_en_messages["text_language"] == "zh"
+    assert en_post_zh_messages["text_language"] == "en"
+    assert "language" not in zh_post_en_messages
+    documented = client.get("/openapi.json").get_json()["components"]["schemas"]["Assessment"]["properties"]
+    assert "text_language" in documented and "language" not in documented
+
+
 def test_batch_keeps_ids_and_order(client: Any) -> None:
     items = [{"id": "b", "text": BENIGN}, {"id": "a", "text": SCAM}, {"id": "c", "text": ""}]
     response = client.post("/v1/score/batch", json={"items": items, "locale": "en"})

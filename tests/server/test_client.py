@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import sqlite3
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +190,40 @@ def test_feedback_export_feeds_eval(live_server: Callable[..., Any], tmp_path: P
     assert [(r["text"], r["label"], r["verdict"]) for r in rows] == [(SCAM, 1, "scam"), (BENIGN, 0, "not_scam")]
     assert rows[0]["url"] == "https://example.com/1" and rows[0]["score"] == 0.97
     assert main(["eval", str(exported), "--json"]) == 0, "exported feedback is valid eval input"
+
+
+def test_assessment_reads_the_language_key_older_servers_send() -> None:
+    current = warnlib.score(SCAM).to_dict()
+    older = {("language" if k == "text_language" else k): v for k, v in current.items()}
+    assert Assessment.from_dict(older) == Assessment.from_dict(current)
+    assert Assessment.from_dict(current).text_language == "zh"
+
+
+def test_the_cli_the_api_and_the_client_give_one_rule_catalogue(
+    make_app: Callable[..., Any], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from server.schemas import RuleSchema
+    from warnlib.cli import main
+    from warnlib.types import RuleInfo as LibraryRuleInfo
+
+    # With a pack of one's own, so an override and the custom version show in all three.
+    pack = tmp_path / "team.toml"
+    pack.write_text('[[overrides]]\nid = "zh.copy_trading.lead"\nweight = 0.5\n', encoding="utf-8")
+    assert main(["rules", "--json", "--rules", str(pack)]) == 0
+    from_cli = json.loads(capsys.readouterr().out)
+    app = make_app(rules=[str(pack)])
+    from_api = app.test_client().get("/v1/rules").get_json()
+    assert from_cli == from_api
+    assert from_api["version"]["rules"].endswith("+custom")
+    lead = next(r for r in from_api["rules"] if r["id"] == "zh.copy_trading.lead")
+    assert lead["weight"] == 0.5 and lead["kind"] == "signal"
+
+    with Client("http://warnlib.test", transport=httpx.WSGITransport(app=app)) as client:
+        from_client = client.rules()
+    assert RuleInfo is LibraryRuleInfo, "the client returns the library's type, not a copy of it"
+    assert [r.to_dict() for r in from_client] == from_api["rules"]
+    # The OpenAPI schema documents exactly those fields.
+    assert set(RuleSchema().fields) == {f.name for f in fields(LibraryRuleInfo)} == set(lead)
 
 
 def test_rule_catalogue_tolerates_fields_a_newer_server_adds() -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from warnlib_server import ConfigError, ServerConfig, create_app
+
+from warnlib._toml import load_toml_text
+
+from .conftest import GunicornServer
 
 SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
 
@@ -71,6 +72,63 @@ def test_bad_settings_name_the_setting(tmp_path: Path, content: str, env: dict[s
         ServerConfig.load(config_file, env=env)
 
 
+@pytest.mark.parametrize(
+    ("setting", "in_file", "in_env", "wanted"),
+    [
+        ("port", "port = 'eighty'", "eighty", "a whole number"),  # int
+        ("port", "port = 80.5", "80.5", "a whole number"),  # no silent truncation
+        ("port", "port = true", "", "a whole number"),  # bool is not a number of requests
+        ("high_threshold", "high_threshold = 'high'", "high", "a number"),  # float
+        ("request_time_budget_s", "request_time_budget_s = false", "soon", "a number"),
+        ("host", "host = ['a', 'b']", None, "text"),  # str
+        ("api_keys", "api_keys = [1, 2]", None, "a list of text"),  # tuple[str, ...]
+        ("allow_list", "allow_list = ['x']", None, "text or empty"),  # str | None
+    ],
+)
+def test_a_bad_value_of_each_type_names_the_setting_and_where_it_came_from(
+    tmp_path: Path, setting: str, in_file: str, in_env: str | None, wanted: str
+) -> None:
+    config_file = tmp_path / "bad.toml"
+    config_file.write_text(in_file + "\n")
+    with pytest.raises(
+        ConfigError, match=rf"^config file {re.escape(str(config_file))}: setting {setting} = .* should be {wanted}$"
+    ):
+        ServerConfig.load(config_file, env={})
+    if in_env:  # every variable is text; only some texts are not of the setting's type
+        variable = f"WARNLIB_{setting.upper()}"
+        with pytest.raises(
+            ConfigError, match=rf"^environment variable {variable}: setting {setting} = .* should be {wanted}$"
+        ):
+            ServerConfig.load(env={variable: in_env})
+    with pytest.raises(ConfigError, match=rf"^arguments: setting {setting} = "):
+        ServerConfig.load(env={}, **{setting: load_toml_text(in_file)[setting]})
+
+
+def test_values_are_converted_to_each_settings_type(tmp_path: Path) -> None:
+    config_file = tmp_path / "ok.toml"
+    config_file.write_text('port = "9000"\nrate_limit = 0\nallow_list = ""\napi_keys = "one"\nhigh_threshold = 1\n')
+    config = ServerConfig.load(config_file, env={"WARNLIB_CACHE_SIZE": " 12 ", "WARNLIB_CORS_ORIGINS": "a,,b"})
+    assert (config.port, config.rate_limit, config.allow_list, config.api_keys) == (9000, "0", None, ("one",))
+    assert config.high_threshold == 1.0 and isinstance(config.high_threshold, float)
+    assert (config.cache_size, config.cors_origins) == (12, ("a", "b"))
+
+
+def test_a_value_out_of_range_names_where_it_was_set(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"max_batch_items must be at least 1 "
+        r"\(max_batch_items from environment variable WARNLIB_MAX_BATCH_ITEMS\)$",
+    ):
+        ServerConfig.load(env={"WARNLIB_MAX_BATCH_ITEMS": "0", "WARNLIB_MAX_TEXT_CHARS": "5"})
+    config_file = tmp_path / "t.toml"
+    config_file.write_text("medium_threshold = 0.9\n")
+    with pytest.raises(
+        ConfigError,
+        match=rf"medium_threshold from config file {re.escape(str(config_file))}; high_threshold from arguments",
+    ):
+        ServerConfig.load(config_file, env={}, high_threshold=0.5)
+
+
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read config file"):
         ServerConfig.load(tmp_path / "nope.toml", env={})
@@ -90,37 +148,11 @@ def test_thresholds_and_extra_rule_packs_reach_the_scorer(tmp_path: Path) -> Non
     assert body["version"]["rules"].endswith("+custom")
 
 
-@pytest.mark.skipif(shutil.which("gunicorn") is None, reason="gunicorn is not installed")
-def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "WARNLIB_PORT": str(port),
-        "WARNLIB_WORKERS": "1",
-        "WARNLIB_FEEDBACK_DB": str(tmp_path / "f.sqlite3"),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(SERVER_DIR / "gunicorn.conf.py")],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.post(f"http://127.0.0.1:{port}/v1/score", json={"text": "加我薇信带单，稳赚不赔"})
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
-        assert response.status_code == 200 and response.json()["level"] == "high"
-    finally:
-        process.terminate()
-        logs, _ = process.communicate(timeout=30)
+def test_gunicorn_config_serves_the_app(gunicorn: Callable[..., GunicornServer]) -> None:
+    server = gunicorn(WARNLIB_WORKERS="1")
+    response = httpx.post(f"{server.url}/v1/score", json={"text": "加我薇信带单，稳赚不赔"})
+    assert response.status_code == 200 and response.json()["level"] == "high"
+    logs = server.stop()
     assert "POST /v1/score" in logs and "薇信" not in logs, "access log has the request line, not the text"
 
 

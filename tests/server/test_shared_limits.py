@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,13 +20,7 @@ import httpx
 import pytest
 from flask import Flask
 
-SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from .conftest import GunicornServer, free_port
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +31,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(message + "; .ci/run installs it")
         pytest.skip(message)
-    port = _free_port()
+    port = free_port()
     folder = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [
@@ -100,39 +93,11 @@ def test_costs_are_charged_in_redis(make_app: Callable[..., Flask], redis_url: s
 
 
 def test_unreachable_storage_degrades_to_per_process_limits(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="3/minute", rate_limit_storage=f"redis://127.0.0.1:{_free_port()}").test_client()
+    client = make_app(rate_limit="3/minute", rate_limit_storage=f"redis://127.0.0.1:{free_port()}").test_client()
     statuses = [client.get("/v1/rules").status_code for _ in range(5)]
     assert 200 in statuses and 500 not in statuses, statuses
     body = client.get("/healthz").get_json()
     assert body["status"] == "degraded" and body["checks"]["rate_limit_storage"].startswith("unreachable")
-
-
-def _start_gunicorn(port: int, env_extra: dict[str, str], tmp_path: Path) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "WARNLIB_PORT": str(port),
-        "WARNLIB_FEEDBACK_DB": str(tmp_path / "f.sqlite3"),
-        "WARNLIB_ACCESS_LOG": str(tmp_path / "access.log"),
-        **env_extra,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(SERVER_DIR / "gunicorn.conf.py")],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("gunicorn did not start:\n" + (process.communicate()[0] or ""))
-        time.sleep(0.2)
 
 
 def _raw(port: int, data: bytes) -> bytes:
@@ -144,15 +109,17 @@ def _raw(port: int, data: bytes) -> bytes:
     return received
 
 
-@pytest.mark.skipif(shutil.which("gunicorn") is None, reason="gunicorn is not installed")
-def test_limit_holds_across_two_gunicorn_workers(redis_url: str, tmp_path: Path) -> None:
+def test_limit_holds_across_two_gunicorn_workers(
+    gunicorn: Callable[..., GunicornServer], redis_url: str, tmp_path: Path
+) -> None:
     limit = 25
-    port = _free_port()
-    process = _start_gunicorn(
-        port,
-        {"WARNLIB_WORKERS": "2", "WARNLIB_RATE_LIMIT": f"{limit}/minute", "WARNLIB_RATE_LIMIT_STORAGE": redis_url},
-        tmp_path,
+    server = gunicorn(
+        WARNLIB_WORKERS="2",
+        WARNLIB_RATE_LIMIT=f"{limit}/minute",
+        WARNLIB_RATE_LIMIT_STORAGE=redis_url,
+        WARNLIB_ACCESS_LOG=str(tmp_path / "access.log"),
     )
+    port = server.port
     statuses: list[int] = []
     lock = threading.Lock()
 
@@ -174,8 +141,7 @@ def test_limit_holds_across_two_gunicorn_workers(redis_url: str, tmp_path: Path)
             _raw(port, b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"s" * 9000 + b"\r\n\r\n"),
         ]
     finally:
-        process.terminate()
-        logs, _ = process.communicate(timeout=30)
+        logs = server.stop()
     assert statuses.count(200) == limit, f"{statuses.count(200)} accepted for a limit of {limit}"
     assert statuses.count(429) == len(statuses) - limit
     workers = {

@@ -28,11 +28,16 @@ A pack may also re-weight or switch off rules of other packs (the built-in ones 
 by id, without copying them::
 
     [[overrides]]
-    id = "zh.topic.crypto"      # any rule id, extractors' ("extract.*") too
-    weight = 0.5                # a new weight in (0, 10]
+    id = "zh.investment_topic.crypto"   # any rule id, extractors' ("extract.*") too
+    weight = 0.5                        # a new weight in (0, 10]
     [[overrides]]
-    id = "en.contact.dm_me"
-    disabled = true             # the rule no longer runs
+    id = "en.contact_diversion.dm_me"
+    disabled = true                     # the rule no longer runs
+
+Built-in rule ids read `<scope>.<category>.<name>`: the scope is the language the rule reads
+(`zh`, `en`) or `extract` for the language-neutral extractors, and the category is the rule's
+own, spelled as in `warnlib.types.CATEGORIES` (or `context`), so an id says what its signal
+counts towards (`check_builtin_id`). Rules in your own packs may be named freely.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from typing import Any
 from warnlib._prefilter import Prefilter, build_prefilter
 from warnlib._regex import literal_alternation
 from warnlib._toml import TOMLDecodeError, load_toml_text
-from warnlib.types import CATEGORIES
+from warnlib.types import CATEGORIES, LOCALES, RuleInfo
 
 CONTEXT = "context"
 _VALID_CATEGORIES = {*CATEGORIES, CONTEXT}
@@ -57,6 +62,10 @@ _NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
 _OPEN_REPEAT = re.compile(r"(?<!\\)\.[+*]")
 
 BUILTIN_PACKS = ("zh", "en", "context")
+# First segment of a built-in rule id: the language it reads, or the extractors' scope.
+EXTRACTOR_SCOPE = "extract"
+BUILTIN_ID_SCOPES: tuple[str, ...] = (*LOCALES, EXTRACTOR_SCOPE)
+_ID_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class RuleError(ValueError):
@@ -99,16 +108,21 @@ class Rule:
     def message(self, locale: str) -> str:
         return self.messages.get(locale) or self.messages.get("en") or self.id
 
+    def info(self) -> RuleInfo:
+        """This rule's catalogue entry (its matchers and examples stay out)."""
+        return RuleInfo(
+            id=self.id,
+            category=self.category,
+            kind="context" if self.is_context else "signal",
+            weight=self.weight,
+            pack=self.pack,
+            messages=dict(self.messages),
+            limits_context=self.limits_context,
+            void_with=self.void_with,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "category": self.category,
-            "weight": self.weight,
-            "messages": dict(self.messages),
-            "pack": self.pack,
-            "limits_context": self.limits_context,
-            "void_with": list(self.void_with),
-        }
+        return self.info().to_dict()
 
 
 @dataclass(frozen=True)
@@ -266,6 +280,25 @@ def check_examples(rule: Rule, source: str) -> None:
         raise RuleError(f"{source}: rule {rule.id}: examples.no_match that fire it: {wrong}")
 
 
+def check_builtin_id(rule_id: str, category: str, source: str) -> None:
+    """Refuse a built-in rule id that is not `<scope>.<category>.<name>` for its own category.
+
+    Ids are what operators override, what feedback and logs name and what the model's features
+    are called ("r:<id>"): an id whose middle says one category while the rule counts towards
+    another (en.payment.* in contact_diversion) misleads all of them.
+    """
+    parts = rule_id.split(".")
+    if len(parts) != 3 or parts[0] not in BUILTIN_ID_SCOPES or not _ID_NAME.fullmatch(parts[2]):
+        raise RuleError(
+            f"{source}: rule {rule_id}: a built-in rule id must read <scope>.<category>.<name> "
+            f"with scope one of {', '.join(BUILTIN_ID_SCOPES)} and a lower-case name"
+        )
+    if parts[1] != category:
+        raise RuleError(
+            f"{source}: rule {rule_id}: its middle segment must be its category ({parts[0]}.{category}.{parts[2]})"
+        )
+
+
 def parse_pack(
     text: str,
     *,
@@ -290,6 +323,8 @@ def parse_pack(
         if rule.id in seen:
             raise RuleError(f"{source}: duplicate rule id {rule.id}")
         seen.add(rule.id)
+        if builtin:
+            check_builtin_id(rule.id, rule.category, source)
         if require_matchers and not rule.parts:
             raise RuleError(f"{source}: rule {rule.id} has no phrases or patterns")
         if check:
@@ -376,6 +411,18 @@ def load_builtin_narration() -> Narration:
 def _builtin_text(name: str) -> str:
     # context.toml feeds both its pack and its [narration] table: read each shipped file once.
     return resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+
+
+@functools.cache
+def renamed_rule_ids() -> dict[str, str]:
+    """Old built-in rule id -> its current id (`warnlib/rules/renamed.toml`)."""
+    return dict(load_toml_text(_builtin_text("renamed"))["renamed"])
+
+
+def unknown_rule_message(rule_id: str) -> str:
+    """What to tell someone who named a rule that does not exist: its new name, if it was renamed."""
+    new = renamed_rule_ids().get(rule_id)
+    return f"{rule_id} (renamed {new}: built-in rule ids read <scope>.<category>.<name>)" if new else rule_id
 
 
 def load_builtin(name: str, *, require_matchers: bool = True) -> RulePack:
