@@ -14,6 +14,7 @@ import re
 import socket
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -208,6 +209,32 @@ def test_the_limiter_charges_by_characters(make_app: Callable[..., Flask]) -> No
     response = client.post("/v1/score/batch", json={"items": items})
     assert response.status_code == 200 and response.headers["X-RateLimit-Remaining"] == "0"
     assert client.post("/v1/score", json={"text": "hi"}).status_code == 429
+
+
+def test_the_in_memory_limiter_starts_no_thread_per_request(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = make_app(rate_limit="100/minute").test_client()
+    assert client.get("/v1/rules").status_code == 200
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread) or real_start(thread))
+    for _ in range(30):
+        time.sleep(0.012)  # past the 10 ms after which limits' own storage would start a new timer
+        assert client.get("/v1/rules").status_code == 200
+    assert started == [], "counting a request must not start a thread"
+    assert client.get("/v1/rules").headers["X-RateLimit-Remaining"] == str(100 - 32)
+
+
+def test_in_memory_counters_of_quiet_clients_are_swept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from warnlib_server import ratelimit
+
+    monkeypatch.setattr(ratelimit, "SWEEP_INTERVAL_S", 0.0)
+    storage = ratelimit.SweepingMemoryStorage()
+    storage.incr("quiet-client", expiry=1)
+    time.sleep(1.05)
+    storage.incr("active-client", expiry=60)
+    assert "quiet-client" not in storage.storage and storage.get("active-client") == 1
 
 
 def test_unknown_v1_routes_are_rate_limited(make_app: Callable[..., Flask]) -> None:
