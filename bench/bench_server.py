@@ -27,12 +27,16 @@ new / baseline, per round and its median, so the machine's load at any moment we
 sides alike. By default the baseline serves this tree's library (`--baseline-scope server`), so
 the ratio is the cost of the HTTP layer alone (limiter, gate, schema checks, ProxyFix); `all`
 takes REF's library too. The rate limiter is on in both, at a limit no run reaches
-(`--baseline-rate-limit`), so its cost is in the figure as it is in a default deployment.
+(`--baseline-rate-limit`), so its cost is in the figure as it is in a default deployment. A
+steadier figure follows: both apps in one process (REF's server package imported under another
+name), request blocks alternating, the fastest block of each kept, in milliseconds per request.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import itertools
 import json
 import os
 import socket
@@ -45,6 +49,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 import httpx
 
@@ -251,6 +256,68 @@ def p99_side_by_side(
     return figures
 
 
+def _load_package(name: str, folder: Path) -> Any:
+    """Import the package in `folder` under `name`, beside this tree's `warnlib_server`."""
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def in_process_costs(baseline_server: Path, rate_limit: str, texts: list[str]) -> dict[str, dict[str, float]]:
+    """Milliseconds per request of both apps in one process (Flask's test client, no HTTP server).
+
+    Blocks of requests alternate between the two apps and the fastest block of each is kept, so
+    another process taking the CPU for a while slows a block of each, not one side: on a busy
+    machine this is the steadiest view of what the request path itself costs.
+    """
+    import warnlib_server
+
+    baseline = _load_package("warnlib_server_baseline", baseline_server)
+    with tempfile.TemporaryDirectory() as tmp:
+        clients = {
+            label: package.create_app({"rate_limit": rate_limit, "feedback_db": f"{tmp}/{label}.sqlite3"}).test_client()
+            for label, package in (("new", warnlib_server), ("baseline", baseline))
+        }
+        sent = itertools.count()
+
+        def single(client: Any) -> Any:
+            i = next(sent)
+            return client.post("/v1/score", json={"text": f"{texts[i % len(texts)]} #{i}"})
+
+        def batch(client: Any) -> Any:
+            i = next(sent)
+            items = [{"id": str(j), "text": f"{texts[(i * 50 + j) % len(texts)]} #{i}"} for j in range(50)]
+            return client.post("/v1/score/batch", json={"items": items})
+
+        def health(client: Any) -> Any:
+            return client.get("/healthz")
+
+        for client in clients.values():
+            for _ in range(200):
+                single(client)  # warm-up: caches, lazy imports
+        costs: dict[str, dict[str, float]] = {}
+        for name, send, per_block, blocks in (
+            ("score", single, 50, 30),
+            ("batch50", batch, 2, 30),
+            ("healthz", health, 100, 20),
+        ):
+            best = dict.fromkeys(clients, float("inf"))
+            for _ in range(blocks):
+                for label, client in clients.items():
+                    started = time.perf_counter()
+                    for _ in range(per_block):
+                        if send(client).status_code != 200:
+                            sys.exit(f"{label} {name}: a non-200 answer")
+                    best[label] = min(best[label], (time.perf_counter() - started) / per_block * 1000)
+            costs[name] = best
+    return costs
+
+
 def report_baseline(args: argparse.Namespace, texts: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -265,6 +332,10 @@ def report_baseline(args: argparse.Namespace, texts: list[str]) -> None:
             figures = p99_side_by_side(
                 [THIS_TREE, baseline], args.rounds, args.seconds, args.workers, args.baseline_rate_limit, bodies, tmp
             )
+            command = [sys.executable, __file__, "--in-process-against", str(baseline.server_dir)]
+            command += ["--baseline-rate-limit", args.baseline_rate_limit]
+            in_process = subprocess.run(command, capture_output=True, text=True, check=True, cwd=tmp)
+            costs = json.loads(in_process.stdout.strip().splitlines()[-1])
     ours, theirs = figures[THIS_TREE.label], figures[baseline.label]
     print(f"p99 ratio this tree / {args.baseline} (< 1 is faster; rate limit {args.baseline_rate_limit} in both):")
     for name, title in (("score", "/v1/score at 200 rps"), ("batch50", "batch of 50 at 10 rps")):
@@ -274,6 +345,10 @@ def report_baseline(args: argparse.Namespace, texts: list[str]) -> None:
             + " ".join(f"x{ratio:.2f}" for ratio in ratios)
             + f"  (median p99 {median(ours[name]):.1f} ms vs {median(theirs[name]):.1f} ms)"
         )
+    print("request path in one process, blocks alternating, fastest block of each (ms per request):")
+    for name, title in (("score", "/v1/score"), ("batch50", "batch of 50"), ("healthz", "/healthz")):
+        new, old = costs[name]["new"], costs[name]["baseline"]
+        print(f"  {title:22} x{new / old:.2f}  ({new:.2f} ms vs {old:.2f} ms)")
 
 
 def main() -> None:
@@ -286,7 +361,11 @@ def main() -> None:
     parser.add_argument("--baseline-rate-limit", default="1000000/minute", help="on in both, never reached")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds against the baseline")
     parser.add_argument("--baseline-only", action="store_true", help="skip the other scenarios")
+    parser.add_argument("--in-process-against", type=Path, help=argparse.SUPPRESS)  # the child of --baseline
     args = parser.parse_args()
+    if args.in_process_against:
+        print(json.dumps(in_process_costs(args.in_process_against, args.baseline_rate_limit, load_corpus())))
+        return
     if args.baseline:
         report_baseline(args, load_corpus())
         if args.baseline_only:
