@@ -1,6 +1,7 @@
 """Benchmark of the API under gunicorn: requests/s and p50/p99 latency per endpoint, hostile load, scaling.
 
     python bench/bench_server.py [--seconds 10] [--workers 2] [--scaling 1,2]
+    python bench/bench_server.py --baseline d6a6f67 [--rounds 4] [--baseline-only]
 
 Starts gunicorn with server/gunicorn.conf.py on a free port (rate limit off, feedback in a temp
 dir), then drives it from a separate load-generator process (bench/loadgen.py):
@@ -17,11 +18,25 @@ Hostile load: four clients send maximum-cost batches back to back (real posts fi
 `max_request_chars`, the most one request may hold) while /healthz is probed at 50 rps; its p99
 must stay under 100 ms. Scaling: /v1/score closed-loop requests/s with 1, 2, ... workers (one
 gunicorn instance each), as the ratio to one worker.
+
+Against a baseline (`--baseline REF`, e.g. the commit before the API hardening): REF's server
+package and gunicorn config are checked out in a temporary git worktree and served by gunicorn
+in turn with this tree's, round after round (the order swaps each round), under the same open-loop
+loads: /v1/score at 200 rps and batches of 50 at 10 rps. The figure is the ratio of p99 latencies,
+new / baseline, per round and its median, so the machine's load at any moment weighs on both
+sides alike. By default the baseline serves this tree's library (`--baseline-scope server`), so
+the ratio is the cost of the HTTP layer alone (limiter, gate, schema checks, ProxyFix); `all`
+takes REF's library too. The rate limiter is on in both, at a limit no run reaches
+(`--baseline-rate-limit`), so its cost is in the figure as it is in a default deployment. A
+steadier figure follows: both apps in one process (REF's server package imported under another
+name), request blocks alternating, the fastest block of each kept, in milliseconds per request.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import itertools
 import json
 import os
 import socket
@@ -29,7 +44,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
+from typing import Any
 
 import httpx
 
@@ -48,18 +68,54 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, tmp: Path) -> subprocess.Popen[bytes]:
+@dataclass(frozen=True)
+class Tree:
+    """Which code a gunicorn serves: the server folder (its gunicorn.conf.py) and extra import paths."""
+
+    label: str
+    server_dir: Path
+    python_path: tuple[Path, ...] = ()
+
+    def env(self) -> dict[str, str]:
+        if not self.python_path:
+            return {}
+        paths = [str(path) for path in self.python_path]
+        if os.environ.get("PYTHONPATH"):
+            paths.append(os.environ["PYTHONPATH"])
+        return {"PYTHONPATH": os.pathsep.join(paths)}
+
+    def imports(self) -> str:
+        """Where `warnlib` and `warnlib_server` come from for this tree (printed with the figures)."""
+        code = "import warnlib, warnlib_server; print(warnlib.__file__, warnlib_server.__file__)"
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, **self.env()},
+            cwd=tempfile.gettempdir(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+
+THIS_TREE = Tree("this tree", REPO / "server")
+
+
+def start_gunicorn(
+    port: int, workers: int, tmp: Path, tree: Tree = THIS_TREE, rate_limit: str = "0"
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
+        **tree.env(),
         "WARNLIB_PORT": str(port),
         "WARNLIB_WORKERS": str(workers),
-        "WARNLIB_RATE_LIMIT": "0",
+        "WARNLIB_RATE_LIMIT": rate_limit,
         "WARNLIB_FEEDBACK_DB": str(tmp / "feedback.sqlite3"),
         "WARNLIB_ACCESS_LOG": str(tmp / "access.log"),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(REPO / "server" / "gunicorn.conf.py")],
+        [sys.executable, "-m", "gunicorn", "-c", str(tree.server_dir / "gunicorn.conf.py")],
         env=env,
+        cwd=tmp,  # gunicorn puts its working directory first on sys.path: keep it free of packages
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -150,12 +206,170 @@ def scaling(texts_file: Path, worker_counts: list[int], seconds: float, tmp: Pat
     return rates
 
 
+@contextmanager
+def baseline_tree(ref: str, scope: str, tmp: Path) -> Iterator[Tree]:
+    """REF checked out in a temporary worktree, importable as `warnlib_server` (and `warnlib`)."""
+    checkout = tmp / "baseline"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(checkout), ref], cwd=REPO, check=True, capture_output=True
+    )
+    try:
+        # setup.py maps the package `warnlib_server` to the folder `server`: a link gives REF's
+        # folder that name, ahead of this tree's editable install on sys.path.
+        shim = tmp / "baseline-imports"
+        shim.mkdir()
+        (shim / "warnlib_server").symlink_to(checkout / "server", target_is_directory=True)
+        paths = (shim, checkout) if scope == "all" else (shim,)
+        yield Tree(f"baseline {ref}", checkout / "server", paths)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=REPO, check=False)
+
+
+def p99_side_by_side(
+    trees: list[Tree], rounds: int, seconds: float, workers: int, rate_limit: str, bodies: dict[str, Path], tmp: Path
+) -> dict[str, dict[str, list[float]]]:
+    """p99 of /v1/score at 200 rps and batch-of-50 at 10 rps, per tree, per round (order swaps)."""
+    figures: dict[str, dict[str, list[float]]] = {tree.label: {"score": [], "batch50": []} for tree in trees}
+    for round_index in range(rounds):
+        order = trees if round_index % 2 == 0 else list(reversed(trees))
+        for tree in order:
+            port = free_port()
+            server = start_gunicorn(port, workers, tmp, tree, rate_limit)
+            try:
+                url = f"http://127.0.0.1:{port}"
+                load(url, "/v1/score", bodies["single"], 2, None)  # warm-up in each worker
+                load(url, "/v1/score/batch", bodies["batch"], 1, None, 2)
+                score = load(url, "/v1/score", bodies["single"], seconds, 200.0)
+                batch = load(url, "/v1/score/batch", bodies["batch"], seconds, 10.0)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            for name, result in (("score", score), ("batch50", batch)):
+                if result["errors"]:
+                    sys.exit(f"{tree.label}: {result['errors']:.0f} non-2xx answers to {name}; figures would lie")
+                figures[tree.label][name].append(result["p99_ms"])
+            print(
+                f"  round {round_index + 1} {tree.label:>18}: /v1/score p99 {score['p99_ms']:6.1f} ms, "
+                f"batch of 50 p99 {batch['p99_ms']:6.1f} ms (load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+    return figures
+
+
+def _load_package(name: str, folder: Path) -> Any:
+    """Import the package in `folder` under `name`, beside this tree's `warnlib_server`."""
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def in_process_costs(baseline_server: Path, rate_limit: str, texts: list[str]) -> dict[str, dict[str, float]]:
+    """Milliseconds per request of both apps in one process (Flask's test client, no HTTP server).
+
+    Blocks of requests alternate between the two apps and the fastest block of each is kept, so
+    another process taking the CPU for a while slows a block of each, not one side: on a busy
+    machine this is the steadiest view of what the request path itself costs.
+    """
+    import warnlib_server
+
+    baseline = _load_package("warnlib_server_baseline", baseline_server)
+    with tempfile.TemporaryDirectory() as tmp:
+        clients = {
+            label: package.create_app({"rate_limit": rate_limit, "feedback_db": f"{tmp}/{label}.sqlite3"}).test_client()
+            for label, package in (("new", warnlib_server), ("baseline", baseline))
+        }
+        sent = itertools.count()
+
+        def single(client: Any) -> Any:
+            i = next(sent)
+            return client.post("/v1/score", json={"text": f"{texts[i % len(texts)]} #{i}"})
+
+        def batch(client: Any) -> Any:
+            i = next(sent)
+            items = [{"id": str(j), "text": f"{texts[(i * 50 + j) % len(texts)]} #{i}"} for j in range(50)]
+            return client.post("/v1/score/batch", json={"items": items})
+
+        def health(client: Any) -> Any:
+            return client.get("/healthz")
+
+        for client in clients.values():
+            for _ in range(200):
+                single(client)  # warm-up: caches, lazy imports
+        costs: dict[str, dict[str, float]] = {}
+        for name, send, per_block, blocks in (
+            ("score", single, 50, 30),
+            ("batch50", batch, 2, 30),
+            ("healthz", health, 100, 20),
+        ):
+            best = dict.fromkeys(clients, float("inf"))
+            for _ in range(blocks):
+                for label, client in clients.items():
+                    started = time.perf_counter()
+                    for _ in range(per_block):
+                        if send(client).status_code != 200:
+                            sys.exit(f"{label} {name}: a non-200 answer")
+                    best[label] = min(best[label], (time.perf_counter() - started) / per_block * 1000)
+            costs[name] = best
+    return costs
+
+
+def report_baseline(args: argparse.Namespace, texts: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        bodies = {"single": tmp / "single.jsonl", "batch": tmp / "batch.jsonl"}
+        write_bodies(bodies["single"], texts, 1, 20_000)
+        write_bodies(bodies["batch"], texts, 50, 2_000)
+        with baseline_tree(args.baseline, args.baseline_scope, tmp) as baseline:
+            rounds = f"{args.rounds} rounds of {args.seconds:g} s"
+            print(f"side by side with {args.baseline} (scope {args.baseline_scope}), {rounds}:")
+            for tree in (THIS_TREE, baseline):
+                print(f"  {tree.label} imports {tree.imports()}")
+            figures = p99_side_by_side(
+                [THIS_TREE, baseline], args.rounds, args.seconds, args.workers, args.baseline_rate_limit, bodies, tmp
+            )
+            command = [sys.executable, __file__, "--in-process-against", str(baseline.server_dir)]
+            command += ["--baseline-rate-limit", args.baseline_rate_limit]
+            in_process = subprocess.run(command, capture_output=True, text=True, check=True, cwd=tmp)
+            costs = json.loads(in_process.stdout.strip().splitlines()[-1])
+    ours, theirs = figures[THIS_TREE.label], figures[baseline.label]
+    print(f"p99 ratio this tree / {args.baseline} (< 1 is faster; rate limit {args.baseline_rate_limit} in both):")
+    for name, title in (("score", "/v1/score at 200 rps"), ("batch50", "batch of 50 at 10 rps")):
+        ratios = [new / old for new, old in zip(ours[name], theirs[name], strict=True)]
+        print(
+            f"  {title:22} median x{median(ratios):.2f}  rounds "
+            + " ".join(f"x{ratio:.2f}" for ratio in ratios)
+            + f"  (median p99 {median(ours[name]):.1f} ms vs {median(theirs[name]):.1f} ms)"
+        )
+    print("request path in one process, blocks alternating, fastest block of each (ms per request):")
+    for name, title in (("score", "/v1/score"), ("batch50", "batch of 50"), ("healthz", "/healthz")):
+        new, old = costs[name]["new"], costs[name]["baseline"]
+        print(f"  {title:22} x{new / old:.2f}  ({new:.2f} ms vs {old:.2f} ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scaling", default=",".join(str(n) for n in range(1, (os.cpu_count() or 2) + 1)))
+    parser.add_argument("--baseline", help="git ref to time side by side (e.g. the commit before a change)")
+    parser.add_argument("--baseline-scope", choices=("server", "all"), default="server")
+    parser.add_argument("--baseline-rate-limit", default="1000000/minute", help="on in both, never reached")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds against the baseline")
+    parser.add_argument("--baseline-only", action="store_true", help="skip the other scenarios")
+    parser.add_argument("--in-process-against", type=Path, help=argparse.SUPPRESS)  # the child of --baseline
     args = parser.parse_args()
+    if args.in_process_against:
+        print(json.dumps(in_process_costs(args.in_process_against, args.baseline_rate_limit, load_corpus())))
+        return
+    if args.baseline:
+        report_baseline(args, load_corpus())
+        if args.baseline_only:
+            return
     worker_counts = [int(part) for part in args.scaling.split(",") if part.strip()]
 
     texts = load_corpus()

@@ -7,6 +7,7 @@ documented limits are always the enforced ones. Unknown fields are rejected (mar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +43,13 @@ class _Strict(Schema):
         ordered = True
 
 
+# One search in C: a per-character generator was ~2.5 % of a batch's time in the request path.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _surrogate_free(value: str) -> None:
     # Unpaired UTF-16 halves cannot be stored or echoed as UTF-8; say so instead of failing later.
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
+    if _SURROGATE.search(value):
         raise ValidationError("Text contains an unpaired surrogate (invalid Unicode).")
 
 

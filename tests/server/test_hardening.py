@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import socket
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -73,6 +75,22 @@ HOSTILE: list[tuple[str, dict[str, Any], dict[str, Any], int, str]] = [
         "batch of ordinary text over max_request_chars",
         {"max_request_chars": 10_000},
         _raw_json("/v1/score/batch", json.dumps({"items": [{"id": str(i), "text": "x" * 3000} for i in range(4)]})),
+        413,
+        "too_many_characters",
+    ),
+    (
+        "expanding batch at the default limits",
+        {},
+        _raw_json(
+            "/v1/score/batch", json.dumps({"items": [{"id": str(i), "text": EXPANDS_18 * 20_000} for i in range(4)]})
+        ),
+        422,
+        "validation_error",
+    ),
+    (
+        "ordinary batch over the default character budget",
+        {},
+        _raw_json("/v1/score/batch", json.dumps({"items": [{"id": str(i), "text": "x" * 20_000} for i in range(6)]})),
         413,
         "too_many_characters",
     ),
@@ -193,6 +211,32 @@ def test_the_limiter_charges_by_characters(make_app: Callable[..., Flask]) -> No
     assert client.post("/v1/score", json={"text": "hi"}).status_code == 429
 
 
+def test_the_in_memory_limiter_starts_no_thread_per_request(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = make_app(rate_limit="100/minute").test_client()
+    assert client.get("/v1/rules").status_code == 200
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread) or real_start(thread))
+    for _ in range(30):
+        time.sleep(0.012)  # past the 10 ms after which limits' own storage would start a new timer
+        assert client.get("/v1/rules").status_code == 200
+    assert started == [], "counting a request must not start a thread"
+    assert client.get("/v1/rules").headers["X-RateLimit-Remaining"] == str(100 - 32)
+
+
+def test_in_memory_counters_of_quiet_clients_are_swept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from warnlib_server import ratelimit
+
+    monkeypatch.setattr(ratelimit, "SWEEP_INTERVAL_S", 0.0)
+    storage = ratelimit.SweepingMemoryStorage()
+    storage.incr("quiet-client", expiry=1)
+    time.sleep(1.05)
+    storage.incr("active-client", expiry=60)
+    assert "quiet-client" not in storage.storage and storage.get("active-client") == 1
+
+
 def test_unknown_v1_routes_are_rate_limited(make_app: Callable[..., Flask]) -> None:
     client = make_app(rate_limit="2/minute").test_client()
     assert [client.get(f"/v1/probe{i}").status_code for i in range(3)] == [404, 404, 429]
@@ -272,14 +316,36 @@ def test_healthz_is_degraded_when_feedback_cannot_be_stored(make_app: Callable[.
     assert "Retry-After" not in response.headers
 
 
+def _failing(error: Exception) -> Callable[[], Any]:
+    """A stand-in for the store's connection factory that fails the way SQLite does."""
+
+    def connect() -> Any:
+        raise error
+
+    return connect
+
+
+def test_healthz_reports_a_database_file_that_is_not_sqlite(make_app: Callable[..., Flask], tmp_path: Path) -> None:
+    database = tmp_path / "feedback.sqlite3"
+    database.write_bytes(b"not a database, but writable " * 200)
+    client = make_app(feedback_db=str(database)).test_client()
+    assert client.get("/healthz").get_json()["status"] == "ok", "nothing has failed yet"
+    response = client.post("/v1/feedback", json={"text": "x", "verdict": "scam"})
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "feedback_unavailable"
+    assert "Retry-After" not in response.headers, "retrying cannot fix a file that is not a database"
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "degraded" and "not a database" in body["checks"]["feedback"]
+    database.unlink()  # the operator's fix
+    assert client.post("/v1/feedback", json={"text": "x", "verdict": "scam"}).status_code == 202
+    assert client.get("/healthz").get_json()["status"] == "ok"
+
+
 def test_healthz_remembers_a_failed_write(make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
     store = app.extensions["warnlib"].feedback
     client = app.test_client()
     assert client.get("/healthz").get_json()["status"] == "ok"
-    monkeypatch.setattr(
-        store, "_insert", lambda record: (_ for _ in ()).throw(sqlite3.OperationalError("disk I/O error"))
-    )
+    monkeypatch.setattr(store, "_connection", _failing(sqlite3.OperationalError("disk I/O error")))
     assert client.post("/v1/feedback", json={"text": "x", "verdict": "scam"}).status_code == 503
     assert "disk I/O error" in client.get("/healthz").get_json()["checks"]["feedback"]
     monkeypatch.undo()
@@ -290,9 +356,7 @@ def test_healthz_remembers_a_failed_write(make_app: Callable[..., Flask], monkey
 def test_a_busy_database_says_retry(make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
     store = app.extensions["warnlib"].feedback
-    monkeypatch.setattr(
-        store, "_insert", lambda record: (_ for _ in ()).throw(sqlite3.OperationalError("database is locked"))
-    )
+    monkeypatch.setattr(store, "_connection", _failing(sqlite3.OperationalError("database is locked")))
     response = app.test_client().post("/v1/feedback", json={"text": "x", "verdict": "scam"})
     assert response.status_code == 503 and response.get_json()["error"]["code"] == "feedback_busy"
     assert int(response.headers["Retry-After"]) > 0
@@ -407,3 +471,178 @@ def test_requests_the_http_server_refuses_are_json(
     assert (answered, body["error"]["code"]) == (status, code) and body["error"]["message"]
     assert b"a" * 100 not in received, "the refused line or header is not echoed"
     assert closed
+
+
+# --- every code the API can answer is documented -----------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "server.md"
+
+
+def _documented_codes() -> set[str]:
+    """The codes in docs/server.md's error tables: the app's (`| 404 | `not_found` | when |`) and
+    the HTTP servers' (`| request | 400 `bad_request` | 400 `bad_request` |`)."""
+    text = DOCS.read_text(encoding="utf-8")
+    app_rows = re.findall(r"^\| \d{3} \| `([a-z_]+)` \|", text, flags=re.M)
+    server_cells = re.findall(r"\| \d{3} `([a-z_]+)`", text)
+    return set(app_rows) | set(server_cells)
+
+
+def test_every_error_code_the_app_can_answer_is_documented(make_app: Callable[..., Flask]) -> None:
+    from werkzeug.exceptions import abort, default_exceptions
+
+    app = make_app()
+
+    @app.get("/test-abort/<int:status>")
+    def _abort(status: int) -> None:
+        abort(status)
+
+    @app.get("/test-bug")
+    def _bug() -> None:
+        raise RuntimeError("a bug that quotes post text: secretpost")
+
+    documented = _documented_codes()
+    assert {"validation_error", "rate_limited", "internal_error", "headers_too_large"} <= documented
+    client = app.test_client()
+    for status in sorted(code for code in default_exceptions if code >= 400):
+        response = client.get(f"/test-abort/{status}")
+        assert response.status_code == status and response.mimetype == "application/json"
+        code = response.get_json()["error"]["code"]
+        assert code in documented, f"{status} answers the undocumented code {code!r}"
+    response = client.get("/test-bug")
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
+    assert "secretpost" not in response.get_data(as_text=True)
+
+
+# --- the issue's reproductions over a real socket --------------------------------------------------
+
+
+def _http(method: str, path: str, body: bytes | str = b"", headers: dict[str, str] | None = None) -> bytes:
+    """One raw HTTP/1.1 request that asks the server to close the connection after answering."""
+    data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    head = f"{method} {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+    if data or method == "POST":
+        head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    return head.encode("latin-1") + b"\r\n" + data
+
+
+def _chunked_post(path: str, payload: bytes) -> bytes:
+    pieces = [payload[i : i + 1000] for i in range(0, len(payload), 1000)]
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces) + b"0\r\n\r\n"
+    head = f"POST {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: application/json\r\n"
+    return head.encode() + b"Transfer-Encoding: chunked\r\n\r\n" + chunks
+
+
+def _batch(text: str, count: int) -> str:
+    return json.dumps({"items": [{"id": str(i), "text": text} for i in range(count)]}, ensure_ascii=False)
+
+
+# (issue item, settings, requests sent in order, (status, code) expected of the last answer)
+REPRODUCTIONS: list[tuple[str, dict[str, Any], list[bytes], tuple[int, str]]] = [
+    ("1 surrogate field name", {}, [_http("POST", "/v1/score", '{"text":"a","\\ud800":1}')], (422, "validation_error")),
+    (
+        "1 surrogate field name in a batch item",
+        {},
+        [_http("POST", "/v1/score/batch", '{"items":[{"id":"1","text":"a","\\ud800":1}]}')],
+        (422, "validation_error"),
+    ),
+    (
+        "1 surrogate field name in feedback",
+        {},
+        [_http("POST", "/v1/feedback", '{"text":"a","verdict":"scam","\\ud800":1}')],
+        (422, "validation_error"),
+    ),
+    (
+        "1 raw bytes ED A0 80",
+        {},
+        [_http("POST", "/v1/score", b'{"text":"a","\xed\xa0\x80":1}')],
+        (400, "malformed_json"),
+    ),
+    (
+        "2 random keys after the address is limited",
+        {"rate_limit": "2/minute"},
+        [_http("GET", "/v1/rules"), _http("GET", "/v1/rules")]
+        + [_http("GET", "/v1/rules", headers={"X-API-Key": uuid.uuid4().hex}) for _ in range(2)]
+        + [_http("GET", "/v1/rules", headers={"Authorization": f"Bearer {uuid.uuid4().hex}"}) for _ in range(2)],
+        (429, "rate_limited"),
+    ),
+    (
+        "3 characters that expand 18 times",
+        {},
+        [_http("POST", "/v1/score/batch", _batch(EXPANDS_18 * 20_000, 4))],
+        (422, "validation_error"),
+    ),
+    (
+        "3 ordinary batch over the request's character budget",
+        {},
+        [_http("POST", "/v1/score/batch", _batch("x" * 20_000, 6))],
+        (413, "too_many_characters"),
+    ),
+    (
+        "4 chunked body over max_body_bytes",
+        {"max_body_bytes": 4096},
+        [_chunked_post("/v1/score", json.dumps({"text": "x" * 10_000}).encode())],
+        (413, "body_too_large"),
+    ),
+    (
+        "5 forged X-Forwarded-For behind one proxy",
+        {"rate_limit": "1/minute", "trusted_proxy_hops": 1},
+        [
+            _http("GET", "/v1/rules", headers={"X-Forwarded-For": "203.0.113.2"}),
+            _http("GET", "/v1/rules", headers={"X-Forwarded-For": "198.51.100.9, 203.0.113.2"}),
+        ],
+        (429, "rate_limited"),
+    ),
+    (
+        "7 score as a string",
+        {},
+        [_http("POST", "/v1/feedback", '{"text":"a","verdict":"scam","score":"0.5"}')],
+        (422, "validation_error"),
+    ),
+    ("8 double slash in a /v1 path", {}, [_http("POST", "/v1//score", "{}")], (404, "not_found")),
+    ("8 malformed request line", {}, [b"GARBAGE\r\n\r\n"], (400, "bad_request")),
+    (
+        "8 huge header",
+        {},
+        [b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"],
+        (431, "headers_too_large"),
+    ),
+    ("10 unknown /v1 route without a key", {"api_keys": ["k"]}, [_http("GET", "/v1/admin")], (401, "unauthorized")),
+    ("10 wrong method without a key", {"api_keys": ["k"]}, [_http("DELETE", "/v1/score")], (401, "unauthorized")),
+    (
+        "10 probing unknown /v1 routes is rate limited",
+        {"rate_limit": "2/minute"},
+        [_http("GET", f"/v1/probe{i}") for i in range(3)],
+        (429, "rate_limited"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "settings", "requests", "expected"), REPRODUCTIONS, ids=[row[0] for row in REPRODUCTIONS]
+)
+def test_issue_reproductions_get_documented_json_4xx_over_http(
+    live_server: Callable[..., Any],
+    caplog: pytest.LogCaptureFixture,
+    case: str,
+    settings: dict[str, Any],
+    requests: list[bytes],
+    expected: tuple[int, str],
+) -> None:
+    """Each attack of issue 10, sent as raw bytes through the HTTP server `warnlib serve` runs."""
+    server = live_server(**settings)
+    documented = _documented_codes()
+    with caplog.at_level(logging.DEBUG):
+        answers = []
+        for raw in requests:
+            received, closed = _exchange(server.url, raw)
+            assert closed, f"{case}: the connection is closed as asked"
+            answers.append((*_status_and_body(received), received.partition(b"\r\n\r\n")[0].lower()))
+    for status, body, head in answers:
+        if status >= 400:
+            assert body["error"]["code"] in documented and body["error"]["message"]
+        if status == 429:
+            assert b"retry-after:" in head and b"x-ratelimit-limit:" in head and b"x-ratelimit-reset:" in head
+    status, body, _ = answers[-1]
+    assert (status, body["error"]["code"]) == expected
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "no tracebacks, no logged field names"
