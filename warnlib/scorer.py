@@ -476,9 +476,6 @@ class Scorer:
             needle = term.text
             if needle is None or len(needle.strip()) < MIN_EVIDENCE_CHARS:
                 continue
-            # A Latin triple ("dm ", "ip ") explains less than the word it is part of.
-            if term.feature.startswith("g:") and needle.isascii():
-                continue
             if any(needle in k.ngram or k.ngram in needle for k in kept):
                 continue
             spans: list[Span] = []
