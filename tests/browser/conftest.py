@@ -14,7 +14,6 @@ import contextlib
 import functools
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 # WARNLIB_EXTENSION_DIR runs the browser tests against another copy of the extension (to show a
@@ -87,12 +88,6 @@ def require_chromium() -> Path:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # ---------- the API ----------

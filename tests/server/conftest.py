@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,8 @@ from flask import Flask
 from warnlib_server import create_app
 from warnlib_server.app import JsonErrorRequestHandler
 from werkzeug.serving import make_server
+
+from tests.conftest import free_port
 
 
 @pytest.fixture
@@ -75,13 +76,6 @@ def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
 
 SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
 GUNICORN_START_TIMEOUT_S = 60  # two workers each load the scorer; the machine may be busy
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (for servers to start on, or to find nothing at)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
