@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from warnlib._regex import sre_parser as _sre_parser
+
 # Exact sets (every string a piece of pattern can match) larger than this are not listed.
 _MAX_EXACT = 256
 # Needles longer than this add little selectivity and only cost automaton size.
@@ -39,14 +41,6 @@ def _sre_constants() -> Any:
     except ImportError:  # Python 3.10
         import sre_constants as _constants
     return _constants
-
-
-def _sre_parser() -> Any:
-    try:
-        from re import _parser  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_parse as _parser
-    return _parser
 
 
 class _Unbounded(Exception):

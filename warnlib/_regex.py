@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-_WORD_EDGE_BEFORE = "(?<![a-z0-9])"
 _WORD_EDGE_AFTER = "(?![a-z0-9])"
 
 
@@ -14,11 +14,19 @@ def _is_word_char(char: str) -> bool:
 
 
 def _trie(words: Iterable[str]) -> str:
-    """One alternation for many literals, with shared prefixes factored out.
+    """One alternation for many literals, with shared prefixes factored out and word edges kept.
 
     Python's `re` tries each branch of `a|b|c` in turn at every position; a trie
     (`ab(?:c|d)`) rejects most positions after one character. Every branch starts
     with a distinct literal, so the result cannot backtrack catastrophically.
+
+    A word that begins with a Latin letter or digit matches only at a word edge, so "line" does
+    not fire inside "online"; that check is written after the word's first character, as a
+    look-behind spanning it (`l(?<![a-z0-9]l)ine`), never before it: then every branch of the
+    trie starts with a literal, the whole alternation starts with a set of characters, and the
+    engine skips straight to the places where one of them occurs instead of trying every
+    position (`starts_with_class` tells). A word that ends with one matches only when no letter
+    or digit follows; where it is also the prefix of a longer word, the longer is tried first.
     """
     root: dict[str, dict] = {}
     for word in words:
@@ -27,32 +35,58 @@ def _trie(words: Iterable[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def build(node: dict[str, dict]) -> str:
-        ends_here = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+    def build(node: dict[str, dict], last: str) -> str:
+        branches = []
+        for char, child in sorted(node.items()):
+            if not char:
+                continue
+            head = re.escape(char)
+            if not last and _is_word_char(char):
+                head += f"(?<![a-z0-9]{head})"
+            branches.append(head + build(child, char))
+        stop = _WORD_EDGE_AFTER if _is_word_char(last) else ""
+        if "" not in node:
+            return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends_here:
-            return (body if len(branches) > 1 else f"(?:{body})") + "?"
-        return body
+            return stop
+        return "(?:" + "|".join([*branches, stop]) + ")"
 
-    return build(root)
+    return build(root, "")
 
 
 def literal_alternation(words: Iterable[str]) -> str:
-    """A regex matching any of `words`; words that begin or end with a Latin letter or
-    digit match only at word edges, so "line" does not fire inside "online"."""
-    groups: dict[tuple[bool, bool], list[str]] = {}
-    for word in set(words):
-        if word:
-            groups.setdefault((_is_word_char(word[0]), _is_word_char(word[-1])), []).append(word)
-    parts = []
-    for (edge_before, edge_after), members in sorted(groups.items()):
-        body = _trie(members)
-        if edge_before:
-            body = _WORD_EDGE_BEFORE + body
-        if edge_after:
-            body = f"(?:{body}){_WORD_EDGE_AFTER}"
-        parts.append(body)
-    return "|".join(parts)
+    """A regex matching any of `words` (longest first where one is a prefix of another);
+    words that begin or end with a Latin letter or digit match only at word edges, so "line"
+    does not fire inside "online"."""
+    return _trie(sorted({word for word in words if word}))
+
+
+def starts_with_class(pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` starts with a literal or a set of characters, so that a search jumps
+    between the places those occur instead of trying the whole pattern at every position.
+
+    A pattern that starts with a look-behind or a repeat (`(?<![a-z])qq`, `\\d{1,3}`) does not:
+    write the first character before the look-behind (`q(?<![a-z]q)q`, `\\d\\d{0,2}`).
+    """
+    parser = sre_parser()
+    compiler = _sre_compiler()
+    parsed = parser.parse(pattern.pattern, pattern.flags)
+    prefix, _, _ = compiler._get_literal_prefix(parsed, pattern.flags)
+    return bool(prefix) or bool(compiler._get_charset_prefix(parsed, pattern.flags))
+
+
+def sre_parser() -> Any:
+    """The regex parser's module (its internals moved in Python 3.11: sre_parse -> re._parser)."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse as _parser
+    return _parser
+
+
+def _sre_compiler() -> Any:
+    try:
+        from re import _compiler  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_compile as _compiler
+    return _compiler

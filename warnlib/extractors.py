@@ -85,7 +85,12 @@ class ContactHandle(_Tunable):
     id = "extract.contact_diversion.handle"
     # A lone "v" is WeChat ("v: abc123"), but not a link's query parameter (youtube.com/watch?v=...).
     # Not the end of a longer word: "deadline: may 2025", "swap: 1:1".
-    _app = r"(?<![a-z])(?:微信|qq|电报|telegram|whatsapp|wechat|line|signal|discord|skype|kakao|tg|wa|(?<![?&=/])v)"
+    # Each name's first character comes before its look-behind (which spans it), so the pattern
+    # starts with a set of characters and a search skips to them (warnlib._regex.starts_with_class).
+    _app = (
+        r"(?:微(?<![a-z]微)信|q(?<![a-z]q)q|电(?<![a-z]电)报|t(?<![a-z]t)(?:elegram|g)|w(?<![a-z]w)(?:hatsapp|echat|a)"
+        r"|l(?<![a-z]l)ine|s(?<![a-z]s)(?:ignal|kype)|d(?<![a-z]d)iscord|k(?<![a-z]k)akao|v(?<![a-z?&=/]v))"
+    )
     _patterns = (
         re.compile(
             _app + r"(?:\s?(?:号|群|号码|id)|联系|私聊)?\s{0,2}[:=]\s{0,2}(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
@@ -99,7 +104,8 @@ class ContactHandle(_Tunable):
         ),
         # Invite links: Telegram, WhatsApp, and LINE's add-friend links (not today.line.me news).
         re.compile(
-            r"(?<![a-z.])(?:t|telegram|wa)\.me/[a-z0-9_+]{3,40}|chat\.whatsapp\.com/[a-z0-9]{6,40}"
+            r"t(?<![a-z.]t)(?:elegram)?\.me/[a-z0-9_+]{3,40}|w(?<![a-z.]w)a\.me/[a-z0-9_+]{3,40}"
+            r"|chat\.whatsapp\.com/[a-z0-9]{6,40}"
             r"|line\.me/(?:r/)?ti/p/[~a-z0-9_@%+\-]{3,40}|lin\.ee/[a-z0-9]{4,20}"
         ),
         re.compile(r"(?:详谈|详聊|联系|联系我|咨询|私聊|找|加我|添加)\s{0,2}[:=]?\s{0,2}" + _ID_LIKE),

@@ -52,7 +52,12 @@ BUILTIN_MODEL = "model.json.gz"
 _ASCII_RUN = re.compile(r"[\x00-\x7f]{1,1000000}")
 _LONE_ASCII = re.compile(r"(?<![\x00-\x7f])[\x00-\x7f](?![\x00-\x7f])")
 # A link is one token ("url"): its letters (https, www, com) say nothing about the post.
-_WORD = re.compile(r"(?:https?://|www\.)[^\s]{1,300}|@[a-z0-9_.]{2,30}|[a-z][a-z0-9']{1,24}|\d[\d,.]{0,12}[kx%]?")
+# It starts with the set of characters a token can start with, so a search skips the rest; the
+# look-behinds then say which kind the first character began (a link before a word).
+_WORD = re.compile(
+    r"[a-z\d@](?:(?<=h)ttps?://[^\s]{1,300}|(?<=w)ww\.[^\s]{1,300}|(?<=@)[a-z0-9_.]{2,30}|(?<=[a-z])[a-z0-9']{1,24}"
+    r"|(?<=\d)[\d,.]{0,12}[kx%]?)"
+)
 
 
 # Added to a post's feature count before the square root: a prior that shrinks what a post with

@@ -35,12 +35,17 @@ _CJK_CHAR = f"[{CJK}]"
 # Characters people put between the letters of a word to break keyword filters.
 _SEPARATORS = r"[\s\-.*_|/·~•`'\"^+=]"
 
-_SEPARATED_CJK = re.compile(f"(?<={_CJK_CHAR}){_SEPARATORS}{{1,4}}(?={_CJK_CHAR})")
+# Each of these starts with what it consumes, its look-behind after the first character and
+# spanning it, so a search skips to the places that character occurs instead of trying every
+# position (warnlib._regex.starts_with_class); what they match is as if the look-behind came first.
+_SEPARATED_CJK = re.compile(f"{_SEPARATORS}(?<={_CJK_CHAR}{_SEPARATORS}){_SEPARATORS}{{0,3}}(?={_CJK_CHAR})")
 # A lone pinyin syllable or letter glued to Chinese with a space: `he 约`, `v 我`.
-_SPACE_CJK_LATIN = re.compile(f"(?<={_CJK_CHAR})[ \t]{{1,4}}(?=[a-z0-9])|(?<=[a-z0-9])[ \t]{{1,4}}(?={_CJK_CHAR})")
+_SPACE_CJK_LATIN = re.compile(
+    f"[ \t](?:(?<={_CJK_CHAR}[ \t])[ \t]{{0,3}}(?=[a-z0-9])|(?<=[a-z0-9][ \t])[ \t]{{0,3}}(?={_CJK_CHAR}))"
+)
 # Three or more single letters/digits separated by one separator each: c.r.y.p.t.o, u s d t.
 # The separator must repeat (backreference), so "c.r.y.p.t.o 1.2" stays two tokens.
-_SPELLED_OUT = re.compile(r"(?<![a-z0-9])[a-z0-9]([\s\-.*_|/·~•])(?:[a-z0-9]\1){1,40}[a-z0-9](?![a-z0-9])")
+_SPELLED_OUT = re.compile(r"[a-z0-9](?<![a-z0-9]{2})([\s\-.*_|/·~•])(?:[a-z0-9]\1){1,40}[a-z0-9](?![a-z0-9])")
 _SPELLED_OUT_SEPARATOR = re.compile(r"[\s\-.*_|/·~•]")
 _DIGIT_DOT_DIGIT = re.compile(r"^\d[.]\d")
 

@@ -53,6 +53,8 @@ MAX_SPANS_PER_SIGNAL = 8
 # How many n-grams of the model's to show as evidence, and how many places each.
 MODEL_EVIDENCE_TERMS = 5
 MODEL_EVIDENCE_SPANS = 3
+# How many of the model's strongest terms may be looked at to find them (the rest are too weak).
+MODEL_EVIDENCE_LOOKAHEAD = 8 * MODEL_EVIDENCE_TERMS
 # N-grams shorter than this are too generic to show a reader as evidence (a lone 的 or "a").
 MIN_EVIDENCE_CHARS = 2
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -465,14 +467,30 @@ class Scorer:
         return logit, terms, view
 
     def _model_evidence(self, analysis: Analysis, view: ModelView) -> ModelView:
-        """The n-grams that pushed the model towards scam most, as spans of the original text."""
+        """The n-grams that pushed the model towards scam most, as spans of the original text.
+
+        The strongest `MODEL_EVIDENCE_LOOKAHEAD` terms are candidates; most posts fill their
+        `MODEL_EVIDENCE_TERMS` from the first few, so the model is asked for a short list first
+        and for the whole lookahead only when that list runs out (the result is the same).
+        """
+        assert self.model is not None
+        for limit in (2 * MODEL_EVIDENCE_TERMS, MODEL_EVIDENCE_LOOKAHEAD):
+            terms = self.model.terms(analysis.model_input, limit=limit)
+            kept, complete = self._evidence_from(analysis, terms)
+            if complete or len(terms) < limit:
+                break
+        return ModelView(view.version, view.logit, view.contribution, kept)
+
+    def _evidence_from(self, analysis: Analysis, terms: list[FeatureContribution]) -> tuple[list[ModelEvidence], bool]:
+        """The evidence `terms` give (strongest first), and whether the list ended it (full, or a
+        term that pushes no more towards scam), so that no weaker term could be added."""
         assert self.model is not None
         folded = analysis.folded
         scale = self.model.calibration.model_weight
         kept: list[ModelEvidence] = []
-        for term in self.model.terms(analysis.model_input, limit=8 * MODEL_EVIDENCE_TERMS):
+        for term in terms:
             if len(kept) >= MODEL_EVIDENCE_TERMS or term.contribution <= 0:
-                break
+                return kept, True
             needle = term.text
             if needle is None or len(needle.strip()) < MIN_EVIDENCE_CHARS:
                 continue
@@ -490,7 +508,7 @@ class Scorer:
             kept.append(
                 ModelEvidence(needle, round(term.contribution * scale, 4), original, [text[s:e] for s, e in original])
             )
-        return ModelView(view.version, view.logit, view.contribution, kept)
+        return kept, len(kept) >= MODEL_EVIDENCE_TERMS
 
     # --- helpers ------------------------------------------------------------------------------
 
