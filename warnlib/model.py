@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import functools
 import gzip
-import heapq
 import itertools
 import json
 import math
@@ -227,16 +226,14 @@ class LinearTextModel:
                 by_kind[""][feature] = entry
         object.__setattr__(self, "_tables", tuple((kind, table) for kind, table in by_kind.items()))
         # What can explain a verdict: n-grams and words with a push towards scam (detector ids
-        # stand for no text). Kept apart so explaining never looks at the other half.
-        object.__setattr__(
-            self,
-            "_explaining",
-            tuple(
-                (kind, table, frozenset(k for k, w in table.items() if w > 0))
-                for kind, table in by_kind.items()
-                if kind
-            ),
-        )
+        # stand for no text), each as the (weight, kind, key) it is ranked by, built once so that
+        # explaining a post looks its features up instead of building a tuple for each.
+        explaining = []
+        for kind, table in by_kind.items():
+            if kind:
+                ranked = {key: (weight, kind, key) for key, weight in table.items() if weight > 0}
+                explaining.append((frozenset(ranked), ranked))
+        object.__setattr__(self, "_explaining", tuple(explaining))
 
     @staticmethod
     def _values(features: ModelInput) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -282,13 +279,17 @@ class LinearTextModel:
         return self.intercept + total * self._scale(features) + self.rules_coef * features.rules_logit
 
     def terms(self, features: ModelInput, *, limit: int | None = None) -> list[FeatureContribution]:
-        """The n-grams and words that pushed the log-odds up most, strongest first (the top `limit`)."""
+        """The n-grams and words that pushed the log-odds up most, strongest first (the top `limit`).
+
+        Equal weights are ordered by kind, then by the n-gram or word, both descending.
+        """
         candidates: list[tuple[float, str, str]] = []
-        for (kind, table, positive), values in zip(self._explaining, self._values(features)[:2], strict=True):  # type: ignore[attr-defined]
-            candidates.extend([(table[key], kind, key) for key in positive & values])
+        for (positive, ranked), values in zip(self._explaining, self._values(features)[:2], strict=False):  # type: ignore[attr-defined]
+            # frozenset & frozenset walks the smaller side in C (a keys view would not).
+            candidates.extend(map(ranked.__getitem__, positive & values))
+        candidates.sort(reverse=True)
         scale = self._scale(features)
-        top = heapq.nlargest(limit, candidates) if limit is not None else sorted(candidates, reverse=True)
-        return [FeatureContribution(f"{kind}:{key}", w * scale) for w, kind, key in top]
+        return [FeatureContribution(f"{kind}:{key}", w * scale) for w, kind, key in candidates[:limit]]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -470,11 +470,12 @@ class Scorer:
         """The n-grams that pushed the model towards scam most, as spans of the original text.
 
         The strongest `MODEL_EVIDENCE_LOOKAHEAD` terms are candidates; most posts fill their
-        `MODEL_EVIDENCE_TERMS` from the first few, so the model is asked for a short list first
-        and for the whole lookahead only when that list runs out (the result is the same).
+        `MODEL_EVIDENCE_TERMS` from fewer than half of them (single characters and n-grams inside
+        one already shown are passed over), so the model is asked for a shorter list first and
+        for the whole lookahead only when that list runs out (the result is the same).
         """
         assert self.model is not None
-        for limit in (2 * MODEL_EVIDENCE_TERMS, MODEL_EVIDENCE_LOOKAHEAD):
+        for limit in (MODEL_EVIDENCE_LOOKAHEAD // 2, MODEL_EVIDENCE_LOOKAHEAD):
             terms = self.model.terms(analysis.model_input, limit=limit)
             kept, complete = self._evidence_from(analysis, terms)
             if complete or len(terms) < limit:
