@@ -38,7 +38,9 @@ import math
 import operator
 import re
 import threading
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -77,7 +79,9 @@ class ModelError(ValueError):
 class ModelInput:
     """What the model sees of one post (built by the scorer; see `model_input`)."""
 
-    ngrams: frozenset[str]
+    # The post's n-grams: a frozenset, or (from `LinearTextModel.known_ngrams`) a set of positions
+    # in that model's vocabulary that reads as one.
+    ngrams: AbstractSet[str]
     words: frozenset[str]
     detectors: frozenset[str]
     rules_logit: float = 0.0
@@ -145,7 +149,7 @@ def model_input(
     cues: Iterable[str],
     rules_logit: float,
     *,
-    known_ngrams: Callable[[str], frozenset[str]] | None = None,
+    known_ngrams: Callable[[str], AbstractSet[str]] | None = None,
 ) -> ModelInput:
     """The model's view of a post: its n-grams, Latin words, which detectors fired, the rules' verdict.
 
@@ -158,7 +162,7 @@ def model_input(
     # Chinese (and emoji) n-grams: all but the pure-ASCII ones. filter() calls the C method
     # directly, several times faster than a generator over a post's few hundred n-grams.
     if normalized_text.isascii():
-        ngrams: frozenset[str] = frozenset()
+        ngrams: AbstractSet[str] = frozenset()
     elif known_ngrams is not None:
         ngrams = known_ngrams(folded)
     else:
@@ -200,6 +204,37 @@ class FeatureContribution:
         return value if kind in ("g", "w") and value != "@" else None
 
 
+class KnownNgrams(AbstractSet[str]):
+    """The n-grams of a post that a model has weights for, held as positions in its vocabulary.
+
+    What `LinearTextModel.known_ngrams` returns: it reads as a set of n-grams (`in`, iteration,
+    equality with a frozenset), while the model that built it sums their weights from one array
+    by position, without hashing a string or touching its large dictionary once per n-gram.
+    """
+
+    __slots__ = ("ids", "model")
+
+    def __init__(self, ids: frozenset[int], model: LinearTextModel) -> None:
+        self.ids = ids
+        self.model = model
+
+    def __contains__(self, ngram: object) -> bool:
+        return self.model._ngram_ids.get(ngram, -1) in self.ids  # type: ignore[attr-defined]
+
+    def __iter__(self) -> Iterator[str]:
+        keys = self.model._ngram_keys  # type: ignore[attr-defined]
+        return (keys[i] for i in self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __hash__(self) -> int:
+        return self._hash()
+
+    def __repr__(self) -> str:
+        return f"KnownNgrams({sorted(self)!r})"
+
+
 @dataclass(frozen=True)
 class LinearTextModel:
     """A trained linear model; `logit()` scores a `ModelInput`, `terms()` explains it."""
@@ -225,15 +260,23 @@ class LinearTextModel:
             else:
                 by_kind[""][feature] = entry
         object.__setattr__(self, "_tables", tuple((kind, table) for kind, table in by_kind.items()))
+        # The n-gram vocabulary in a fixed order: the automaton finds positions in it, whose
+        # weights are read from one array (`KnownNgrams`).
+        keys = tuple(by_kind["g"])
+        object.__setattr__(self, "_ngram_keys", keys)
+        object.__setattr__(self, "_ngram_ids", {key: i for i, key in enumerate(keys)})
+        object.__setattr__(self, "_ngram_weights", array("d", by_kind["g"].values()))
         # What can explain a verdict: n-grams and words with a push towards scam (detector ids
         # stand for no text), each as the (weight, kind, key) it is ranked by, built once so that
-        # explaining a post looks its features up instead of building a tuple for each.
-        explaining = []
-        for kind, table in by_kind.items():
-            if kind:
-                ranked = {key: (weight, kind, key) for key, weight in table.items() if weight > 0}
-                explaining.append((frozenset(ranked), ranked))
-        object.__setattr__(self, "_explaining", tuple(explaining))
+        # explaining a post looks its features up instead of building a tuple for each. N-grams
+        # are keyed by their position in the vocabulary, words by themselves.
+        ranked_ngrams = {i: (w, "g", key) for i, (key, w) in enumerate(by_kind["g"].items()) if w > 0}
+        ranked_words = {key: (w, "w", key) for key, w in by_kind["w"].items() if w > 0}
+        object.__setattr__(
+            self,
+            "_explaining",
+            ((frozenset(ranked_ngrams), ranked_ngrams), (frozenset(ranked_words), ranked_words)),
+        )
 
     @staticmethod
     def _values(features: ModelInput) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -243,12 +286,12 @@ class LinearTextModel:
     def _scale(features: ModelInput) -> float:
         return feature_scale(features.size)
 
-    def known_ngrams(self, folded: str) -> frozenset[str]:
+    def known_ngrams(self, folded: str) -> AbstractSet[str]:
         """The n-grams of `folded` (normalized, through `fold_text`) this model has a weight for."""
         automaton = self._ngram_automaton()
         if automaton is None:
             return frozenset(self._ngram_vocabulary.intersection(char_ngrams(folded)))
-        return frozenset(map(_VALUE, automaton.iter(folded)))
+        return KnownNgrams(frozenset(map(_VALUE, automaton.iter(folded))), self)
 
     @functools.cached_property
     def _ngram_vocabulary(self) -> frozenset[str]:
@@ -264,7 +307,7 @@ class LinearTextModel:
             with _automaton_lock:
                 automaton = getattr(self, "_automaton", _UNBUILT)
                 if automaton is _UNBUILT:
-                    automaton = _ngram_automaton(self._tables[0][1])  # type: ignore[attr-defined]
+                    automaton = _ngram_automaton(self._ngram_keys)  # type: ignore[attr-defined]
                     object.__setattr__(self, "_automaton", automaton)
         return automaton
 
@@ -272,6 +315,10 @@ class LinearTextModel:
         """Log-odds that the post is a scam solicitation: intercept + features + rules_coef x rules."""
         total = 0.0
         for (_, table), values in zip(self._tables, self._values(features), strict=True):  # type: ignore[attr-defined]
+            if isinstance(values, KnownNgrams) and values.model is self:
+                # Positions in this model's vocabulary: their weights, read by position.
+                total += math.fsum(map(self._ngram_weights.__getitem__, values.ids))  # type: ignore[attr-defined]
+                continue
             # A feature outside the vocabulary weighs 0. Looked up directly rather than through an
             # intersection: scoring's n-grams are all in the vocabulary already (`known_ngrams`).
             # fsum: exact, so the result does not depend on the order the sets iterate in.
@@ -283,10 +330,16 @@ class LinearTextModel:
 
         Equal weights are ordered by kind, then by the n-gram or word, both descending.
         """
-        candidates: list[tuple[float, str, str]] = []
-        for (positive, ranked), values in zip(self._explaining, self._values(features)[:2], strict=False):  # type: ignore[attr-defined]
-            # frozenset & frozenset walks the smaller side in C (a keys view would not).
-            candidates.extend(map(ranked.__getitem__, positive & values))
+        (positive_ngrams, ranked_ngrams), (positive_words, ranked_words) = self._explaining  # type: ignore[attr-defined]
+        ngrams = features.ngrams
+        if isinstance(ngrams, KnownNgrams) and ngrams.model is self:
+            ngram_ids: AbstractSet[int] = ngrams.ids
+        else:
+            index = self._ngram_ids  # type: ignore[attr-defined]
+            ngram_ids = frozenset(index[g] for g in ngrams if g in index)
+        # frozenset & frozenset walks the smaller side in C.
+        candidates = [*map(ranked_ngrams.__getitem__, positive_ngrams & ngram_ids)]
+        candidates.extend(map(ranked_words.__getitem__, positive_words & features.words))
         candidates.sort(reverse=True)
         scale = self._scale(features)
         return [FeatureContribution(f"{kind}:{key}", w * scale) for w, kind, key in candidates[:limit]]
@@ -357,19 +410,20 @@ def _parse(raw: bytes, source: str) -> LinearTextModel:
 
 _UNBUILT = object()
 _automaton_lock = threading.Lock()
-# An automaton yields (end position, value) pairs; the value is the n-gram itself.
+# An automaton yields (end position, value) pairs; the value is the n-gram's position.
 _VALUE = operator.itemgetter(1)
 
 
 def _ngram_automaton(ngrams: Iterable[str]) -> Any:
-    """An Aho-Corasick automaton of `ngrams` whose values are the n-grams, or None without pyahocorasick."""
+    """An Aho-Corasick automaton of `ngrams` whose values are their positions (stored as integers
+    inside the automaton, not as Python objects), or None without pyahocorasick."""
     try:
         import ahocorasick
     except ImportError:  # pragma: no cover - a dependency; the set intersection gives the same
         return None
-    automaton = ahocorasick.Automaton()
-    for ngram in ngrams:
-        automaton.add_word(ngram, ngram)
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for position, ngram in enumerate(ngrams):
+        automaton.add_word(ngram, position)
     if not len(automaton):
         return None
     automaton.make_automaton()

@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -70,7 +71,7 @@ class TextTooLongError(ValueError):
 class TextModel(Protocol):
     """A learned model the scorer adds to the rules (see `warnlib.model.LinearTextModel`).
 
-    A model may also offer ``known_ngrams(folded) -> frozenset[str]``, the n-grams of a post
+    A model may also offer ``known_ngrams(folded) -> AbstractSet[str]``, the n-grams of a post
     it has weights for; the scorer then builds no others. Without it, `ModelInput.ngrams`
     holds every n-gram of the post.
     """
@@ -167,7 +168,7 @@ class Analysis:
     narrated: bool
     rules: Combined
     # The model's n-gram lookup (`LinearTextModel.known_ngrams`), or None for every n-gram.
-    known_ngrams: Callable[[str], frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    known_ngrams: Callable[[str], AbstractSet[str]] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def model_input(self) -> ModelInput:
