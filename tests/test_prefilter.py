@@ -149,3 +149,11 @@ def test_most_parts_are_skipped_on_an_ordinary_post() -> None:
     texts = [row["text"] for row in read_jsonl(DATA / "zh-benign.jsonl")]
     candidates = [len(scorer._candidates(fold_text(normalize(t).text)).parts) for t in texts]
     assert sum(candidates) / len(candidates) < 0.03 * len(scorer._parts)
+
+
+def test_fold_text_is_the_fold_table_over_every_code_point() -> None:
+    from warnlib._prefilter import _fold_table, fold_text
+
+    every = "".join(chr(x) for x in range(0x110000) if not 0xD800 <= x <= 0xDFFF)
+    assert fold_text(every) == every.translate(_fold_table())
+    assert fold_text("２0２６年 ５月\u3000\t1") == "0000年 0月  0"

@@ -247,8 +247,18 @@ def build_prefilter_any(patterns: Iterable[str]) -> Prefilter | None:
 
 
 def fold_text(text: str) -> str:
-    """`text` with every digit as "0" and every space as " " (same length, same positions)."""
-    return text.translate(_fold_table())
+    """`text` with every digit as "0" and every space as " " (same length, same positions).
+
+    Two substitutions of what differs (a digit other than "0", a space other than " "): they
+    skip ahead in C to the few characters that change, where `str.translate` looks every
+    character of a non-ASCII post up in a table, about 2.5x slower. `_fold_table` is the same
+    map character by character (a test compares the two over every code point).
+    """
+    return _OTHER_SPACE.sub(" ", _OTHER_DIGIT.sub("0", text))
+
+
+_OTHER_DIGIT = re.compile(r"[^\D0]")
+_OTHER_SPACE = re.compile(r"[^\S ]")
 
 
 class PrefilterIndex:
