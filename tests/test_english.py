@@ -77,3 +77,15 @@ def test_one_category_alone_stays_below_medium_except_pump_groups() -> None:
     assert set(caps) == {"pump_and_dump", "giveaway"}
     for category in caps:
         assert config.bias + config.category_cap < 0 <= config.bias + caps[category]
+
+
+def test_a_quote_with_apostrophes_inside_is_still_a_quote(scorer: warnlib.Scorer) -> None:
+    # "I'll", "don't", "it's" inside a quoted line do not end the quote: the lines are the
+    # scammers', quoted by a warning (it scored 0.99 while the first apostrophe ended the quote).
+    warning = (
+        "PSA from a mod: lines like 'DM me and I'll add you to the VIP group' and "
+        "'don't tell anyone, it's guaranteed returns' are scripts. Report them."
+    )
+    assert scorer.score(warning).level == "low"
+    # The same lines said to the reader, unquoted, stay risky.
+    assert scorer.score("DM me and I'll add you to the VIP group, it's guaranteed returns").level != "low"

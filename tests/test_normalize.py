@@ -164,3 +164,9 @@ def test_latin_lookalike_table_is_what_the_script_writes() -> None:
         [sys.executable, str(REPO / "scripts" / "latin_lookalikes.py"), "--check"], capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_pinyin_with_tone_marks_joins_the_chinese_beside_it() -> None:
+    # "sī 我" is 私我 written in pinyin with its tone mark; the space must go as it does for "si 我".
+    assert normalize("要的 sī 我").text == "要的私我"
+    assert normalize("要的 si 我").text == "要的私我"

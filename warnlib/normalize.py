@@ -40,8 +40,10 @@ _SEPARATORS = r"[\s\-.*_|/·~•`'\"^+=]"
 # position (warnlib._regex.starts_with_class); what they match is as if the look-behind came first.
 _SEPARATED_CJK = re.compile(f"{_SEPARATORS}(?<={_CJK_CHAR}{_SEPARATORS}){_SEPARATORS}{{0,3}}(?={_CJK_CHAR})")
 # A lone pinyin syllable or letter glued to Chinese with a space: `he 约`, `v 我`.
+# Pinyin with tone marks (sī, jiā) counts as Latin here.
+_PINYIN = "a-z0-9āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _SPACE_CJK_LATIN = re.compile(
-    f"[ \t](?:(?<={_CJK_CHAR}[ \t])[ \t]{{0,3}}(?=[a-z0-9])|(?<=[a-z0-9][ \t])[ \t]{{0,3}}(?={_CJK_CHAR}))"
+    f"[ \t](?:(?<={_CJK_CHAR}[ \t])[ \t]{{0,3}}(?=[{_PINYIN}])|(?<=[{_PINYIN}][ \t])[ \t]{{0,3}}(?={_CJK_CHAR}))"
 )
 # Three or more single letters/digits separated by one separator each: c.r.y.p.t.o, u s d t.
 # The separator must repeat (backreference), so "c.r.y.p.t.o 1.2" stays two tokens.
