@@ -6,8 +6,9 @@ it is the honest one.
 Blind, measured once (rules 2026.12, model 2026.12.03):
     scams 69/80 medium or high, 58 high; hard negatives 7/80 medium or high, 4 high.
 After the rules written from it (quotes holding apostrophes, family warnings, friend-request
-notes, "the only real me", platform loopholes, "guaranteed 4%", pinyin with tone marks):
-    scams 72/80, 62 high; hard negatives 6/80, 1 high.
+notes, "the only real me", platform loopholes, "guaranteed 4%", pinyin with tone marks, retold
+comments, English insider tips):
+    scams 72/80, 62 high; hard negatives 5/80, 1 high.
 """
 
 from __future__ import annotations
@@ -27,5 +28,5 @@ def test_v4_batch_after_tuning(scorer: warnlib.Scorer) -> None:
     assert sum(scams.values()) == 80 and sum(negatives.values()) == 80
     assert sum(n for level, n in scams.items() if is_flagged(level)) >= 71
     assert scams["high"] >= 60
-    assert sum(n for level, n in negatives.items() if is_flagged(level)) <= 6
+    assert sum(n for level, n in negatives.items() if is_flagged(level)) <= 5
     assert negatives["high"] <= 1
