@@ -15,6 +15,7 @@ import socket
 import sqlite3
 import threading
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -176,6 +177,28 @@ def test_expanding_text_is_measured_after_normalization(make_app: Callable[..., 
     assert client.post("/v1/score", json={"text": EXPANDS_18 * 111}).status_code == 200  # 1998 characters
     error = client.post("/v1/score", json={"text": EXPANDS_18 * 112}).get_json()["error"]
     assert "2016" in error["fields"]["text"][0]
+
+
+def test_normalized_length_folds_each_character_on_its_own() -> None:
+    from warnlib_server.limits import normalized_length
+
+    def per_character(text: str) -> int:
+        return sum(len(unicodedata.normalize("NFKC", char).casefold()) for char in text)
+
+    every_bmp_character = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF)
+    assert normalized_length(every_bmp_character) == per_character(every_bmp_character)
+    for text in (EXPANDS_18 * 3, "Straße", "ｖｉｐ群，私聊", "e\u0301", "\U0001d400\U0001f600", ""):
+        assert normalized_length(text) == per_character(text), text
+    assert normalized_length("e\u0301") == 2, "per character, not composed across characters"
+
+
+def test_the_folding_table_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from warnlib_server import limits
+
+    monkeypatch.setattr(limits, "FOLDED_CACHE_SIZE", 0)
+    table = limits._Folded()
+    monkeypatch.setattr(limits, "_FOLDED", table)
+    assert limits.normalized_length("\U00020000\U00020001" + EXPANDS_18) == 20 and len(table) == 0
 
 
 def test_limits_are_published_from_one_place(client: Any, app: Flask) -> None:
