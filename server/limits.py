@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import marshal
 import math
 import threading
 import time
@@ -136,14 +136,16 @@ class AssessmentCache:
     """Bounded LRU of assessments keyed by (locale, SHA-256 of the text).
 
     Keys are digests so the cache holds no post text beyond the evidence inside assessments.
-    Values are kept as JSON text: one string per entry is invisible to the cyclic garbage
+    Values are kept serialized: one bytes object per entry is invisible to the cyclic garbage
     collector, while 4,096 nested dicts made each of its full passes take ~100 ms with the GIL
-    held, stalling every request of the worker (/healthz included).
+    held, stalling every request of the worker (/healthz included). `marshal` (CPython's own
+    format for plain values, read back only by the process that wrote it) takes ~10 µs to write
+    an assessment and ~14 to read it, where JSON took ~26 and ~29: a miss pays the write.
     """
 
     def __init__(self, max_items: int) -> None:
         self.max_items = max_items
-        self._items: OrderedDict[bytes, str] = OrderedDict()
+        self._items: OrderedDict[bytes, bytes] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -162,12 +164,12 @@ class AssessmentCache:
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-        return json.loads(value)
+        return marshal.loads(value)  # type: ignore[no-any-return]
 
     def put(self, key: bytes, value: dict[str, Any]) -> None:
         if self.max_items == 0:
             return
-        encoded = json.dumps(value, ensure_ascii=False)
+        encoded = marshal.dumps(value)
         with self._lock:
             self._items[key] = encoded
             self._items.move_to_end(key)

@@ -322,6 +322,19 @@ def test_cache_is_bounded() -> None:
     assert len(cache) == 2 and cache.get(cache.key("a", "zh")) is None
 
 
+def test_cached_assessments_are_invisible_to_the_garbage_collector(app: Flask, client: Any) -> None:
+    import gc
+
+    expected = client.post("/v1/score", json={"text": SCAM}).get_json()
+    cache = app.extensions["warnlib"].cache
+    key = cache.key(SCAM, "zh")
+    assert not gc.is_tracked(cache._items[key]), "nested dicts would lengthen every full collection"
+    first = cache.get(key)
+    assert first == expected
+    first["signals"].clear()
+    assert cache.get(key) == expected, "each read is a fresh copy"
+
+
 def test_logs_never_contain_post_text(client: Any, caplog: pytest.LogCaptureFixture) -> None:
     secret = "加我薇信secretpost带单"
     with caplog.at_level(logging.DEBUG):
