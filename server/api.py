@@ -68,18 +68,23 @@ def service() -> Service:
 
 
 def presented_key() -> str | None:
-    header = request.headers.get("Authorization", "")
+    # Read from the WSGI environ, as `request.headers` does, without building (and catching) a
+    # KeyError for each header that is absent: on most requests both are.
+    environ = request.environ
+    header = environ.get("HTTP_AUTHORIZATION", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
-    return request.headers.get("X-API-Key")
+    return environ.get("HTTP_X_API_KEY")
 
 
 def authorized() -> bool:
     """True when no keys are configured, or the request carries one of them (checked once)."""
+    keys = service().config.api_keys
+    if not keys:
+        return True
     if "authorized" not in g:
-        keys = service().config.api_keys
         presented = presented_key()
-        g.authorized = not keys or (presented is not None and key_matches(presented, keys))
+        g.authorized = presented is not None and key_matches(presented, keys)
     return bool(g.authorized)
 
 
@@ -91,7 +96,7 @@ def client_identity() -> str:
     the client that the trusted proxies name in X-Forwarded-For (werkzeug's ProxyFix).
     """
     presented = presented_key()
-    if service().config.api_keys and presented is not None and authorized():
+    if presented is not None and service().config.api_keys and authorized():
         return "key:" + hashlib.sha256(presented.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return "addr:" + (request.remote_addr or "unknown")
 
@@ -202,14 +207,28 @@ def _parsed(schema: Schema) -> dict[str, Any]:
 
 
 def _parsed_scoring_body() -> tuple[dict[str, Any], list[int]]:
-    """The score or batch body and each text's normalized length, within the character limits."""
+    """The score or batch body and each text's normalized length, within the character limits.
+
+    Checked once per request (the rate limiter's cost function asks first, then the view); a
+    refusal is kept too, so a hostile text is not measured twice.
+    """
+    if "scoring_body" not in g:
+        try:
+            g.scoring_body = (_check_scoring_body(), None)
+        except _REQUEST_ERRORS as exc:
+            g.scoring_body = (None, exc)
+    checked, error = g.scoring_body
+    if error is not None:
+        raise error
+    return checked
+
+
+def _check_scoring_body() -> tuple[dict[str, Any], list[int]]:
     svc = service()
     batch = request.endpoint == "v1.score_batch"
     body = _parsed(svc.schemas.batch if batch else svc.schemas.score)
-    if "lengths" not in g:
-        texts = [item["text"] for item in body["items"]] if batch else [body["text"]]
-        g.lengths = [normalized_length(text) for text in texts]
-    lengths: list[int] = g.lengths
+    texts = [item["text"] for item in body["items"]] if batch else [body["text"]]
+    lengths = [normalized_length(text) for text in texts]
     limits = svc.limits
     too_long = {i: n for i, n in enumerate(lengths) if n > limits.max_text_chars}
     if too_long:
