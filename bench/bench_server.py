@@ -29,16 +29,19 @@ the ratio is the cost of the HTTP layer alone (limiter, gate, schema checks, Pro
 takes REF's library too. The rate limiter is on in both, at a limit no run reaches
 (`--baseline-rate-limit`), so its cost is in the figure as it is in a default deployment. A
 steadier figure follows: both apps in one process (REF's server package imported under another
-name), request blocks alternating, the fastest block of each kept, in milliseconds per request.
+name), request blocks alternating, the fastest block of each kept, in milliseconds per request,
+and the function calls per request (cProfile), a figure a busy machine does not change.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import importlib.util
 import itertools
 import json
 import os
+import pstats
 import socket
 import subprocess
 import sys
@@ -315,6 +318,17 @@ def in_process_costs(baseline_server: Path, rate_limit: str, texts: list[str]) -
                             sys.exit(f"{label} {name}: a non-200 answer")
                     best[label] = min(best[label], (time.perf_counter() - started) / per_block * 1000)
             costs[name] = best
+        # Function calls per request, counted by cProfile: the same on an idle or a busy machine
+        # (the test client's own calls are in both figures alike).
+        for name, send, count in (("score", single, 200), ("batch50", batch, 10), ("healthz", health, 200)):
+            for label, client in clients.items():
+                profile = cProfile.Profile()
+                profile.enable()
+                for _ in range(count):
+                    send(client)
+                profile.disable()
+                calls = sum(entry[1] for entry in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
+                costs[f"{name}_calls"] = costs.get(f"{name}_calls", {}) | {label: calls / count}
     return costs
 
 
@@ -348,7 +362,11 @@ def report_baseline(args: argparse.Namespace, texts: list[str]) -> None:
     print("request path in one process, blocks alternating, fastest block of each (ms per request):")
     for name, title in (("score", "/v1/score"), ("batch50", "batch of 50"), ("healthz", "/healthz")):
         new, old = costs[name]["new"], costs[name]["baseline"]
-        print(f"  {title:22} x{new / old:.2f}  ({new:.2f} ms vs {old:.2f} ms)")
+        new_calls, old_calls = costs[f"{name}_calls"]["new"], costs[f"{name}_calls"]["baseline"]
+        print(
+            f"  {title:22} x{new / old:.2f}  ({new:.2f} ms vs {old:.2f} ms); function calls per request "
+            f"x{new_calls / old_calls:.2f} ({new_calls:.0f} vs {old_calls:.0f})"
+        )
 
 
 def main() -> None:
