@@ -111,7 +111,10 @@ def request_cost() -> int:
         return 1
     try:
         _, lengths = _parsed_scoring_body()
-    except (ApiError, ValidationError):
+    except _REQUEST_ERRORS:
+        # The request's own error (a 413 body, bad JSON): the view raises it again from the cache.
+        # Letting it out of here would make the limiter take it for a storage failure, skip the
+        # charge and fall back to fresh counters.
         return 1
     return service().limits.cost(lengths)
 
@@ -193,12 +196,17 @@ def _load(schema: Schema) -> dict[str, Any]:
     return schema.load(data)  # ValidationError -> 422 with per-field messages
 
 
+# What a request body can be refused with: the client's errors, kept for the view to answer with.
+# A body over max_body_bytes is among them: once read past the limit it cannot be read again.
+_REQUEST_ERRORS = (ApiError, ValidationError, RequestEntityTooLarge)
+
+
 def _parsed(schema: Schema) -> dict[str, Any]:
     """`_load(schema)` once per request: the rate limiter's cost function and the view share it."""
     if "parsed" not in g:
         try:
             g.parsed = (_load(schema), None)
-        except (ApiError, ValidationError) as exc:
+        except _REQUEST_ERRORS as exc:
             g.parsed = (None, exc)
     body, error = g.parsed
     if error is not None:

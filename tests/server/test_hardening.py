@@ -260,6 +260,19 @@ def test_in_memory_counters_of_quiet_clients_are_swept(monkeypatch: pytest.Monke
     assert "quiet-client" not in storage.storage and storage.get("active-client") == 1
 
 
+def test_an_oversized_body_is_charged_and_keeps_the_counters(make_app: Callable[..., Flask]) -> None:
+    # Measuring the cost of a body over max_body_bytes raises 413; that is the request's error, not
+    # the storage's: it must neither skip the charge nor switch to fresh fallback counters.
+    client = make_app(rate_limit="3/minute", max_body_bytes=1000).test_client()
+    oversized = {"data": b'{"text": "' + b"x" * 2000 + b'"}', "content_type": "application/json"}
+    first = client.post("/v1/score", **oversized)
+    assert first.status_code == 413 and first.headers["X-RateLimit-Remaining"] == "2"
+    assert [client.get("/v1/rules").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.post("/v1/score", **oversized).status_code == 429, "a limited client stays limited"
+    assert client.get("/v1/rules").status_code == 429
+    assert client.get("/healthz").get_json()["checks"]["rate_limit_storage"] == "ok"
+
+
 def test_unknown_v1_routes_are_rate_limited(make_app: Callable[..., Flask]) -> None:
     client = make_app(rate_limit="2/minute").test_client()
     assert [client.get(f"/v1/probe{i}").status_code for i in range(3)] == [404, 404, 429]
@@ -432,6 +445,19 @@ def test_chunked_body_over_the_limit_is_413_and_closes(live_server: Callable[...
     status, body = _status_and_body(received)
     assert (status, body["error"]["code"]) == (413, "body_too_large")
     assert closed, "the unread rest of the body must not be parsed as the next request"
+
+
+def test_chunked_body_over_the_limit_is_charged_once_and_413(live_server: Callable[..., Any]) -> None:
+    server = live_server(max_body_bytes=4096, rate_limit="5/minute")
+    payload = json.dumps({"text": "x" * 10_000}).encode()
+    raw = (
+        b"POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n%s\r\n0\r\n\r\n" % (len(payload), payload)
+    )
+    received, _ = _exchange(server.url, raw)
+    status, body = _status_and_body(received)
+    assert (status, body["error"]["code"]) == (413, "body_too_large")
+    assert b"x-ratelimit-remaining: 4" in received.partition(b"\r\n\r\n")[0].lower()
 
 
 def test_chunked_body_under_the_limit_is_scored(live_server: Callable[..., Any]) -> None:
