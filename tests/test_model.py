@@ -219,3 +219,25 @@ def test_eval_reliability_table_is_well_formed(capsys: pytest.CaptureFixture[str
     assert lines[0].split()[:2] == ["score", "bin"]
     assert len(lines) == 2 + 10
     assert sum(int(line.split()[2]) for line in lines[2:]) == len(_rows(DATA / "en-posts.jsonl"))
+
+
+def test_known_ngrams_by_position_give_what_the_n_grams_themselves_give() -> None:
+    # Scoring reads a post's n-gram weights by their position in the vocabulary (KnownNgrams);
+    # the same n-grams as plain strings, looked up by name, must give the same log-odds and the
+    # same explanation, to the last bit.
+    import dataclasses
+
+    from warnlib.model import KnownNgrams
+
+    scorer = warnlib.default_scorer()
+    model = scorer.model
+    assert isinstance(model, LinearTextModel)
+    texts = ["跟着老师做合约，加微信：coin888", "今天和朋友去吃火锅，味道很好", "日赚3000，私我进群", "股市今天收涨"]
+    for text in texts:
+        view = scorer.analyze(text).model_input
+        assert isinstance(view.ngrams, KnownNgrams) and len(view.ngrams) > 0
+        plain = dataclasses.replace(view, ngrams=frozenset(view.ngrams))
+        assert model.logit(view) == model.logit(plain)
+        assert model.terms(view, limit=20) == model.terms(plain, limit=20)
+        assert set(view.ngrams) == plain.ngrams and all(g in view.ngrams for g in plain.ngrams)
+        assert "不在词表里的字串" not in view.ngrams
