@@ -13,8 +13,9 @@ import contextlib
 import hashlib
 import json
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
@@ -199,36 +200,33 @@ def _load(schema: Schema) -> dict[str, Any]:
 # What a request body can be refused with: the client's errors, kept for the view to answer with.
 # A body over max_body_bytes is among them: once read past the limit it cannot be read again.
 _REQUEST_ERRORS = (ApiError, ValidationError, RequestEntityTooLarge)
+_T = TypeVar("_T")
+
+
+def _once(name: str, compute: Callable[[], _T]) -> _T:
+    """`compute()` once per request, kept in `flask.g` under `name`: the rate limiter's cost
+    function asks first, then the view. A refusal (`_REQUEST_ERRORS`) is kept too and raised
+    again, so a hostile body is neither read nor measured twice."""
+    if name not in g:
+        try:
+            setattr(g, name, (compute(), None))
+        except _REQUEST_ERRORS as exc:
+            setattr(g, name, (None, exc))
+    value, error = getattr(g, name)
+    if error is not None:
+        raise error
+    return value  # type: ignore[no-any-return]
 
 
 def _parsed(schema: Schema) -> dict[str, Any]:
-    """`_load(schema)` once per request: the rate limiter's cost function and the view share it."""
-    if "parsed" not in g:
-        try:
-            g.parsed = (_load(schema), None)
-        except _REQUEST_ERRORS as exc:
-            g.parsed = (None, exc)
-    body, error = g.parsed
-    if error is not None:
-        raise error
-    return body
+    """`_load(schema)`, once per request."""
+    return _once("parsed", lambda: _load(schema))
 
 
 def _parsed_scoring_body() -> tuple[dict[str, Any], list[int]]:
-    """The score or batch body and each text's normalized length, within the character limits.
-
-    Checked once per request (the rate limiter's cost function asks first, then the view); a
-    refusal is kept too, so a hostile text is not measured twice.
-    """
-    if "scoring_body" not in g:
-        try:
-            g.scoring_body = (_check_scoring_body(), None)
-        except _REQUEST_ERRORS as exc:
-            g.scoring_body = (None, exc)
-    checked, error = g.scoring_body
-    if error is not None:
-        raise error
-    return checked
+    """The score or batch body and each text's normalized length, within the character limits,
+    checked once per request."""
+    return _once("scoring_body", _check_scoring_body)
 
 
 def _check_scoring_body() -> tuple[dict[str, Any], list[int]]:

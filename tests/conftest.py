@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -37,3 +38,11 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"labeled data not found at {SHARED_DATA} (it lives beside the repo as ../shared/data)")
     return SHARED_DATA
+
+
+def level_counts(scorer: warnlib.Scorer, path: Path) -> dict[int, Counter[str]]:
+    """How many posts of each label (1 scam, 0 not) in the JSON Lines file got each level."""
+    out: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
+    for row in read_jsonl(path):
+        out[row["label"]][scorer.score(row["text"]).level] += 1
+    return out

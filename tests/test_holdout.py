@@ -12,17 +12,14 @@ from __future__ import annotations
 from collections import Counter
 
 import warnlib
-from tests.conftest import REPO, read_jsonl
+from tests.conftest import REPO, level_counts
 from warnlib.evaluate import is_flagged
 
 DATA = REPO / "tests" / "data"
 
 
 def _counts(scorer: warnlib.Scorer, name: str) -> dict[int, Counter[str]]:
-    out: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
-    for row in read_jsonl(DATA / name):
-        out[row["label"]][scorer.score(row["text"]).level] += 1
-    return out
+    return level_counts(scorer, DATA / name)
 
 
 def test_v3_holdout_batch(scorer: warnlib.Scorer) -> None:

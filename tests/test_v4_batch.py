@@ -13,17 +13,13 @@ comments, English insider tips):
 
 from __future__ import annotations
 
-from collections import Counter
-
 import warnlib
-from tests.conftest import REPO, read_jsonl
+from tests.conftest import REPO, level_counts
 from warnlib.evaluate import is_flagged
 
 
 def test_v4_batch_after_tuning(scorer: warnlib.Scorer) -> None:
-    counts: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
-    for row in read_jsonl(REPO / "tests" / "data" / "v4-train.jsonl"):
-        counts[row["label"]][scorer.score(row["text"]).level] += 1
+    counts = level_counts(scorer, REPO / "tests" / "data" / "v4-train.jsonl")
     scams, negatives = counts[1], counts[0]
     assert sum(scams.values()) == 80 and sum(negatives.values()) == 80
     assert sum(n for level, n in scams.items() if is_flagged(level)) >= 71
