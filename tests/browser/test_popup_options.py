@@ -198,7 +198,9 @@ def test_context_menu_check_opens_a_result_window(ext, tmp_path):
     # Its own server and feedback database: the session server's rows and state depend on which
     # tests ran before, so counting rows there made this test depend on the order.
     own = start_api(tmp_path)
-    ext.settings(serverUrl=own.url)
+    # The language the result window speaks is set here, not left to what an earlier test's
+    # options page saved: the reasons below are compared with the Chinese messages.
+    ext.settings(serverUrl=own.url, uiLanguage="zh_CN")
     try:
         check_selection_in_a_result_window(ext, own)
     finally:
