@@ -219,7 +219,7 @@ class KnownNgrams(AbstractSet[str]):
         self.model = model
 
     def __contains__(self, ngram: object) -> bool:
-        return self.model._ngram_ids.get(ngram, -1) in self.ids  # type: ignore[attr-defined]
+        return self.model._ngram_ids.get(ngram, -1) in self.ids  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[str]:
         keys = self.model._ngram_keys  # type: ignore[attr-defined]
@@ -264,7 +264,6 @@ class LinearTextModel:
         # weights are read from one array (`KnownNgrams`).
         keys = tuple(by_kind["g"])
         object.__setattr__(self, "_ngram_keys", keys)
-        object.__setattr__(self, "_ngram_ids", {key: i for i, key in enumerate(keys)})
         object.__setattr__(self, "_ngram_weights", array("d", by_kind["g"].values()))
         # What can explain a verdict: n-grams and words with a push towards scam (detector ids
         # stand for no text), each as the (weight, kind, key) it is ranked by, built once so that
@@ -292,6 +291,12 @@ class LinearTextModel:
         if automaton is None:
             return frozenset(self._ngram_vocabulary.intersection(char_ngrams(folded)))
         return KnownNgrams(frozenset(map(_VALUE, automaton.iter(folded))), self)
+
+    @functools.cached_property
+    def _ngram_ids(self) -> dict[str, int]:
+        # N-gram -> its position: only to ask a `KnownNgrams` whether it holds a given n-gram, or
+        # to explain n-grams given by name; built on first use, not each time a model loads.
+        return {key: i for i, key in enumerate(self._ngram_keys)}  # type: ignore[attr-defined]
 
     @functools.cached_property
     def _ngram_vocabulary(self) -> frozenset[str]:
@@ -335,7 +340,7 @@ class LinearTextModel:
         if isinstance(ngrams, KnownNgrams) and ngrams.model is self:
             ngram_ids: AbstractSet[int] = ngrams.ids
         else:
-            index = self._ngram_ids  # type: ignore[attr-defined]
+            index = self._ngram_ids
             ngram_ids = frozenset(index[g] for g in ngrams if g in index)
         # frozenset & frozenset walks the smaller side in C.
         candidates = [*map(ranked_ngrams.__getitem__, positive_ngrams & ngram_ids)]

@@ -468,31 +468,15 @@ class Scorer:
         return logit, terms, view
 
     def _model_evidence(self, analysis: Analysis, view: ModelView) -> ModelView:
-        """The n-grams that pushed the model towards scam most, as spans of the original text.
-
-        The strongest `MODEL_EVIDENCE_LOOKAHEAD` terms are candidates; most posts fill their
-        `MODEL_EVIDENCE_TERMS` from fewer than half of them (single characters and n-grams inside
-        one already shown are passed over), so the model is asked for a shorter list first and
-        for the whole lookahead only when that list runs out (the result is the same).
-        """
-        assert self.model is not None
-        for limit in (MODEL_EVIDENCE_LOOKAHEAD // 2, MODEL_EVIDENCE_LOOKAHEAD):
-            terms = self.model.terms(analysis.model_input, limit=limit)
-            kept, complete = self._evidence_from(analysis, terms)
-            if complete or len(terms) < limit:
-                break
-        return ModelView(view.version, view.logit, view.contribution, kept)
-
-    def _evidence_from(self, analysis: Analysis, terms: list[FeatureContribution]) -> tuple[list[ModelEvidence], bool]:
-        """The evidence `terms` give (strongest first), and whether the list ended it (full, or a
-        term that pushes no more towards scam), so that no weaker term could be added."""
+        """The n-grams that pushed the model towards scam most, as spans of the original text,
+        taken from its strongest `MODEL_EVIDENCE_LOOKAHEAD` terms."""
         assert self.model is not None
         folded = analysis.folded
         scale = self.model.calibration.model_weight
         kept: list[ModelEvidence] = []
-        for term in terms:
+        for term in self.model.terms(analysis.model_input, limit=MODEL_EVIDENCE_LOOKAHEAD):
             if len(kept) >= MODEL_EVIDENCE_TERMS or term.contribution <= 0:
-                return kept, True
+                break
             needle = term.text
             if needle is None or len(needle.strip()) < MIN_EVIDENCE_CHARS:
                 continue
@@ -510,7 +494,7 @@ class Scorer:
             kept.append(
                 ModelEvidence(needle, round(term.contribution * scale, 4), original, [text[s:e] for s, e in original])
             )
-        return kept, len(kept) >= MODEL_EVIDENCE_TERMS
+        return ModelView(view.version, view.logit, view.contribution, kept)
 
     # --- helpers ------------------------------------------------------------------------------
 
