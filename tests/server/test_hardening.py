@@ -211,7 +211,10 @@ def test_limits_are_published_from_one_place(client: Any, app: Flask) -> None:
 
 
 def test_keys_do_not_buy_fresh_buckets_when_no_keys_are_configured(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="3/minute").test_client()
+    # Per day, not per minute, in the counting tests here: the sliding-window counter weighs the
+    # last window by the time left, so just after a minute turns, 3 x (1 - a little) lets one
+    # more request through, and a test that crosses the turn would fail by chance.
+    client = make_app(rate_limit="3/day").test_client()
     assert [client.get("/v1/rules").status_code for _ in range(3)] == [200] * 3
     for i in range(20):
         headers = {"X-API-Key": uuid.uuid4().hex} if i % 2 else {"Authorization": f"Bearer {uuid.uuid4().hex}"}
@@ -219,7 +222,7 @@ def test_keys_do_not_buy_fresh_buckets_when_no_keys_are_configured(make_app: Cal
 
 
 def test_valid_keys_get_their_own_bucket_and_guessers_share_the_address(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="2/minute", api_keys=["k1", "k2"]).test_client()
+    client = make_app(rate_limit="2/day", api_keys=["k1", "k2"]).test_client()
     assert [client.get("/v1/rules", headers={"X-API-Key": "guess"}).status_code for _ in range(3)] == [401, 401, 429]
     assert client.get("/v1/rules", headers={"X-API-Key": "other-guess"}).status_code == 429
     assert client.get("/v1/rules", headers={"X-API-Key": "k1"}).status_code == 200
@@ -227,7 +230,7 @@ def test_valid_keys_get_their_own_bucket_and_guessers_share_the_address(make_app
 
 
 def test_the_limiter_charges_by_characters(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="30/minute").test_client()
+    client = make_app(rate_limit="30/day").test_client()
     items = [{"id": str(i), "text": "x" * 2500} for i in range(10)]  # 3 units each
     response = client.post("/v1/score/batch", json={"items": items})
     assert response.status_code == 200 and response.headers["X-RateLimit-Remaining"] == "0"
@@ -237,7 +240,7 @@ def test_the_limiter_charges_by_characters(make_app: Callable[..., Flask]) -> No
 def test_the_in_memory_limiter_starts_no_thread_per_request(
     make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = make_app(rate_limit="100/minute").test_client()
+    client = make_app(rate_limit="100/day").test_client()
     assert client.get("/v1/rules").status_code == 200
     started: list[threading.Thread] = []
     real_start = threading.Thread.start
@@ -263,7 +266,7 @@ def test_in_memory_counters_of_quiet_clients_are_swept(monkeypatch: pytest.Monke
 def test_an_oversized_body_is_charged_and_keeps_the_counters(make_app: Callable[..., Flask]) -> None:
     # Measuring the cost of a body over max_body_bytes raises 413; that is the request's error, not
     # the storage's: it must neither skip the charge nor switch to fresh fallback counters.
-    client = make_app(rate_limit="3/minute", max_body_bytes=1000).test_client()
+    client = make_app(rate_limit="3/day", max_body_bytes=1000).test_client()
     oversized = {"data": b'{"text": "' + b"x" * 2000 + b'"}', "content_type": "application/json"}
     first = client.post("/v1/score", **oversized)
     assert first.status_code == 413 and first.headers["X-RateLimit-Remaining"] == "2"
@@ -274,18 +277,18 @@ def test_an_oversized_body_is_charged_and_keeps_the_counters(make_app: Callable[
 
 
 def test_unknown_v1_routes_are_rate_limited(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="2/minute").test_client()
+    client = make_app(rate_limit="2/day").test_client()
     assert [client.get(f"/v1/probe{i}").status_code for i in range(3)] == [404, 404, 429]
 
 
 def test_trusted_proxy_hops_separate_clients_behind_a_proxy(make_app: Callable[..., Flask]) -> None:
-    behind = make_app(rate_limit="1/minute", trusted_proxy_hops=1).test_client()
+    behind = make_app(rate_limit="1/day", trusted_proxy_hops=1).test_client()
     assert behind.get("/v1/rules", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 200
     assert behind.get("/v1/rules", headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 200
     assert behind.get("/v1/rules", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
     # A client-written entry before the proxy's is not believed: only the last hop counts.
     assert behind.get("/v1/rules", headers={"X-Forwarded-For": "198.51.100.9, 203.0.113.2"}).status_code == 429
-    direct = make_app(rate_limit="1/minute").test_client()
+    direct = make_app(rate_limit="1/day").test_client()
     assert direct.get("/v1/rules", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 200
     assert direct.get("/v1/rules", headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 429, "no proxy: ignored"
 
@@ -448,7 +451,7 @@ def test_chunked_body_over_the_limit_is_413_and_closes(live_server: Callable[...
 
 
 def test_chunked_body_over_the_limit_is_charged_once_and_413(live_server: Callable[..., Any]) -> None:
-    server = live_server(max_body_bytes=4096, rate_limit="5/minute")
+    server = live_server(max_body_bytes=4096, rate_limit="5/day")
     payload = json.dumps({"text": "x" * 10_000}).encode()
     raw = (
         b"POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
