@@ -158,6 +158,16 @@ def test_narration_discounts_only_signals_inside_it(rules_only: Scorer) -> None:
     assert all(s.weight < 1.0 for s in assessment.signals if s.category == "contact_diversion")
 
 
+def test_a_signal_that_starts_inside_a_quote_belongs_to_the_quote(rules_only: Scorer) -> None:
+    # The wallet pattern reads on past the closing quote; what it found is still the scammer's.
+    text = 'Police said the posts told followers to "send 0.1 to 10 ETH and get double back" from a wallet address.'
+    assessment = rules_only.score(text)
+    wallet = [s for s in assessment.signals if s.rule == "en.contact_diversion.send_to_wallet"]
+    assert wallet and wallet[0].evidence[0].endswith("wallet address")
+    assert not rules_only.analyze(text).addressed
+    assert assessment.level == "low"
+
+
 # --- the decision breakdown ---------------------------------------------------------------
 
 

@@ -38,6 +38,11 @@ from warnlib.numbers import find_amounts, parse_chinese_number
         ("\u0455end 0.05 \u15f7TC", "send 0.05 btc"),  # Cyrillic ѕ, Canadian syllabics ᗷ
         ("\u1d0f\ua730\ua730\u026a\u1d04\u026a\u1d00\u029f", "official"),  # small capitals
         ("\u03a4elegr\u03b1m", "telegram"),  # Greek Τ, α
+        ("私ㄒ我", "私我"),  # bopomofo inside a word is dropped
+        ("我靠 ㄍㄨˇ ㄆㄧㄠˋ 半年", "我靠半年"),
+        ("+44 77OO 9OO 526", "+44 7700 900 526"),  # o for 0 among digits
+        ("the 10oz bag", "the 10oz bag"),
+        ("jia wo wei xin", "加我 微信"),  # pinyin written apart
     ],
 )
 def test_folds(raw: str, expected: str) -> None:

@@ -67,7 +67,7 @@ def _is_number(value: Any) -> bool:
 _HANDLE = (
     # A letter prefix split from the digits by a space ("dz 13668") is one id written apart.
     r"(@ ?[a-z0-9_]{3,30}|[a-z]{1,6} \d{5,12}(?![\d])|[a-z0-9_.\-]{0,30}\d[a-z0-9_.\-]{0,30}|\+?\d[\d \-]{5,16}\d|"
-    + r"[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺\d ]{5,16})"
+    + r"(?:@ ?)?[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖两幺\d ]{5,16})"
 )
 _NAMED_HANDLE = r"(@? ?[a-z][a-z0-9_.\-]{3,30})"
 # An id that mixes letters with digits or underscores reads as a handle, not a word (vip_trader01).
@@ -88,7 +88,7 @@ class ContactHandle(_Tunable):
     # Each name's first character comes before its look-behind (which spans it), so the pattern
     # starts with a set of characters and a search skips to them (warnlib._regex.starts_with_class).
     _app = (
-        r"(?:微(?<![a-z]微)信|q(?<![a-z]q)q|电(?<![a-z]电)报|t(?<![a-z]t)(?:elegram|g)|w(?<![a-z]w)(?:hatsapp|echat|a)"
+        r"(?:微(?<![a-z]微)信|q(?<![a-z]q)q|电(?<![a-z]电)报|t(?<![a-z]t)(?:elegram|g)|w(?<![a-z]w)(?:hatsapp|echat|a|/a)"
         r"|l(?<![a-z]l)ine|s(?<![a-z]s)(?:ignal|kype)|d(?<![a-z]d)iscord|k(?<![a-z]k)akao|v(?<![a-z?&=/]v))"
     )
     _patterns = (
@@ -100,7 +100,8 @@ class ContactHandle(_Tunable):
             r"(?:" + _NAMED_HANDLE + r"|" + _HANDLE + r")"
         ),
         re.compile(
-            r"(?:微信|qq|电报|wechat|whatsapp|telegram|line)(?:\s?(?:号|群|号码|id))?\s{0,2}(?:是|为)?\s{0,2}" + _HANDLE
+            r"(?:微信|qq|电报|wechat|whatsapp|telegram|tg|tele|line)(?:\s?(?:号|群|号码|id))?\s{0,2}(?:是|为)?\s{0,2}"
+            + _HANDLE
         ),
         # Invite links: Telegram, WhatsApp, and LINE's add-friend links (not today.line.me news).
         re.compile(
@@ -110,8 +111,11 @@ class ContactHandle(_Tunable):
         ),
         re.compile(r"(?:详谈|详聊|联系|联系我|咨询|私聊|找|加我|添加)\s{0,2}[:=]?\s{0,2}" + _ID_LIKE),
         re.compile(
-            r"(?:电话|热线|手机|致电|来电|手机号|联系电话|tel|phone|call|text|whatsapp|wa)[^\d\n]{0,6}?" + _PHONE
+            r"(?:电话|热线|手机|致电|来电|手机号|联系电话|tel|phone|call|text|whatsapp|wa|w/a)[^\d\n]{0,6}?" + _PHONE
         ),
+        # A number in international form needs no phone word: it is given to be dialled or added
+        # on WhatsApp ("my mentor's line is +1 786 555 0139").
+        re.compile(r"\+(?<![\w+]\+)\d{1,3}[\s\-]{0,2}\(?\d{2,4}\)?[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{3,5}(?![\d])"),
     )
     _not_handles = frozenset({"group", "chat", "channel", "link", "below", "profile", "bio"})
     _invite_links = 3  # index of the pattern that matches inside links on purpose

@@ -52,6 +52,9 @@ _SPELLED_OUT_SEPARATOR = re.compile(r"[\s\-.*_|/·~•]")
 _DIGIT_DOT_DIGIT = re.compile(r"^\d[.]\d")
 
 _DROP_CATEGORIES = {"Cf", "Cc", "Co", "Cs"}
+# Bopomofo (Taiwan's phonetic letters) and their spacing tone marks, dropped: written into a
+# Chinese word (私ㄒ我, 老師ㄉ聯絡方式, ㄍㄨˇ ㄆㄧㄠˋ for 股票) they split it where no filter looks.
+_BOPOMOFO = re.compile("[\u3100-\u312f\u31a0-\u31bf\u02c7\u02ca\u02cb\u02d9]")
 _KEEP_AS_SPACE = {"\n", "\t", "\r", "\u2028", "\u2029"}
 
 
@@ -134,7 +137,7 @@ def _fold_char(char: str) -> str:
         return folded
     if char in _KEEP_AS_SPACE:
         folded = " "
-    elif unicodedata.category(char) in _DROP_CATEGORIES or "\ufe00" <= char <= "\ufe0f":
+    elif unicodedata.category(char) in _DROP_CATEGORIES or "\ufe00" <= char <= "\ufe0f" or _BOPOMOFO.match(char):
         folded = ""
     else:
         t2s = _traditional_to_simplified()

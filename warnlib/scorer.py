@@ -411,9 +411,12 @@ class Scorer:
             context.append(
                 ContextSignal(rule.id, rule.message(locale), original, [text[s:e] for s, e in original], weight)
             )
-        # Who speaks to whom: a limiting signal outside narrated text addresses the reader.
+        # Who speaks to whom: a limiting signal outside narrated text addresses the reader. A span
+        # that starts in narrated text belongs to it, though the pattern read on past its end (a
+        # quoted "send 1 ETH and get 2 back" followed by ` from a wallet address`).
         inside = [
-            bool(context and narrated and all(_inside(span, narrated) for span in spans)) for _, spans in signals_found
+            bool(context and narrated and all(_starts_inside(span, narrated) for span in spans))
+            for _, spans in signals_found
         ]
         addressed = any(rule.limits_context and not i for (rule, _), i in zip(signals_found, inside, strict=True))
         cues = sum(c.weight for c in context)
@@ -539,6 +542,10 @@ def version_key(version: str) -> tuple[tuple[int, str], ...]:
 
 def _inside(span: Span, regions: list[Span]) -> bool:
     return any(lo <= span[0] and span[1] <= hi for lo, hi in regions)
+
+
+def _starts_inside(span: Span, regions: list[Span]) -> bool:
+    return any(lo <= span[0] < hi for lo, hi in regions)
 
 
 def _load_path(path: Path) -> list[RulePack]:
