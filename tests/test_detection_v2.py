@@ -168,6 +168,32 @@ def test_a_signal_that_starts_inside_a_quote_belongs_to_the_quote(rules_only: Sc
     assert assessment.level == "low"
 
 
+def test_the_model_does_not_read_retold_words(scorer: Scorer) -> None:
+    quoted = "加我微信带你赚钱"
+    warning = f"警惕！骗子常说“{quoted}”，千万别信。"
+    analysis = scorer.analyze(warning)
+    assert analysis.retold, "the quote is retold"
+    assert "带你" not in analysis.model_input.ngrams
+    # The same words said to the reader are read.
+    offer = scorer.analyze(f"{quoted}，私我。")
+    assert not offer.retold
+    assert "带你" in offer.model_input.ngrams
+    assert scorer.score(warning).level == "low"
+
+
+def test_extractor_word_lists_are_checked() -> None:
+    from warnlib.extractors import CreditedHandle
+
+    with pytest.raises(ValueError, match="list of words"):
+        CreditedHandle(max_chars=400, results=[], credit=["thanks"])
+    assert (
+        CreditedHandle(max_chars=40, results=["payout"], credit=["thanks"]).extract(
+            "thanks @ann_m, my payout came in today, it really did, truly"
+        )
+        == []
+    ), "longer than max_chars: not a comment"
+
+
 # --- the decision breakdown ---------------------------------------------------------------
 
 

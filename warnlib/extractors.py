@@ -14,6 +14,7 @@ import bisect
 import re
 from typing import Any, ClassVar, Protocol
 
+from warnlib._regex import literal_alternation
 from warnlib.numbers import AMOUNT_PATTERNS, Amount, find_amounts
 
 Span = tuple[int, int]
@@ -21,7 +22,8 @@ Span = tuple[int, int]
 
 class Extractor(Protocol):
     id: ClassVar[str]
-    # Setting name -> "number" or "periods" (a table of day/week/month/year numbers).
+    # Setting name -> "number", "periods" (a table of day/week/month/year numbers) or "words"
+    # (a list of words and phrases).
     tunable: ClassVar[dict[str, str]]
     # Every span the extractor finds lies where one of these patterns matches: on a post where
     # none can (their needles are absent, see warnlib._prefilter), the scorer does not run it.
@@ -55,6 +57,9 @@ class _Tunable:
                 ):
                     raise ValueError(f"params.{name} must give a number for each of {', '.join(PERIODS)}")
                 value = {period: float(v) for period, v in value.items()}
+            elif kind == "words":
+                if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
+                    raise ValueError(f"params.{name} must be a list of words")
             elif not _is_number(value):
                 raise ValueError(f"params.{name} must be a number")
             setattr(self, name, value)
@@ -388,6 +393,44 @@ class ResourcePrice(_Tunable):
         return []
 
 
+class CreditedHandle(_Tunable):
+    """A short comment that tags an account and credits it with investment results.
+
+    `I received my payout today, thank you @anna_m` or `#grace_w_ god bless, my 5th profit`: the
+    shill comments under finance posts. One comment holds all three (a tagged account, a word
+    of results and a word of credit) but in any order, so no single pattern says it. A long post
+    that happens to hold the three (a newsletter tagging its sources) is not a comment: only
+    posts up to `max_chars` are read.
+    """
+
+    id = "extract.contact_diversion.credited_handle"
+    tunable: ClassVar[dict[str, str]] = {"max_chars": "number", "results": "words", "credit": "words"}
+    max_chars: float
+    results: list[str]
+    credit: list[str]
+    # @name (not an e-mail address), or a #name_ tag with an underscore: a handle written as a
+    # hashtag where @ is filtered (#forex, #trading are topics).
+    _handle = re.compile(r"@(?<![a-z0-9._]@)[a-z0-9_.]{3,30}|#(?<![a-z0-9]#)(?=[a-z0-9.]{0,30}_)[a-z0-9_.]{3,30}")
+    requires = (_handle,)
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self._results = re.compile(literal_alternation(self.results))
+        self._credit = re.compile(literal_alternation(self.credit))
+
+    def extract(self, text: str) -> list[Span]:
+        if len(text) > self.max_chars:
+            return []
+        handle = self._handle.search(text)
+        if handle is None:
+            return []
+        if self._results.search(text) is None or self._credit.search(text) is None:
+            return []
+        # The handle is the evidence: where the reader is sent. Inside a quote ("a comment saying
+        # 'thanks to @someone' is a bot") it is someone else's words, as any span is.
+        return [handle.span()]
+
+
 EXTRACTORS: tuple[type[Extractor], ...] = (
     ContactHandle,
     MoneyGrowth,
@@ -395,4 +438,5 @@ EXTRACTORS: tuple[type[Extractor], ...] = (
     IncomeClaim,
     Leverage,
     ResourcePrice,
+    CreditedHandle,
 )

@@ -169,14 +169,24 @@ class Analysis:
     rules: Combined
     # The model's n-gram lookup (`LinearTextModel.known_ngrams`), or None for every n-gram.
     known_ngrams: Callable[[str], AbstractSet[str]] | None = field(default=None, repr=False, compare=False)
+    # Stretches of norm.text that tell someone else's words (quotes, retold steps) in a post with
+    # context cues: the model does not read them, as the rules discount what fires inside them.
+    retold: tuple[Span, ...] = ()
 
     @functools.cached_property
     def model_input(self) -> ModelInput:
-        """What the model sees of the post; built on first use (a rules-only scorer never needs it)."""
+        """What the model sees of the post; built on first use (a rules-only scorer never needs it).
+
+        Retold stretches are blanked out of the text it reads: a warning that quotes "加我微信带你
+        赚钱" word for word must not read to the model as the invitation itself.
+        """
         structure = [*(("addressed",) if self.addressed else ()), *(("narrated",) if self.narrated else ())]
+        folded, text = self.folded, self.norm.text
+        if self.retold:
+            folded, text = _blank(folded, self.retold), _blank(text, self.retold)
         return model_input(
-            self.folded,
-            self.norm.text,
+            folded,
+            text,
             (s.rule for s in self.signals),
             {s.category for s in self.signals},
             [*(c.rule for c in self.context), *structure],
@@ -323,7 +333,8 @@ class Scorer:
             config=self.combine_config,
         )
         known_ngrams = getattr(self.model, "known_ngrams", None)
-        return Analysis(norm, folded, signals, context, addressed, in_narration, rules, known_ngrams)
+        retold = tuple(narrated) if context else ()
+        return Analysis(norm, folded, signals, context, addressed, in_narration, rules, known_ngrams, retold)
 
     def score_many(
         self, texts: Iterable[str], *, locale: Locale = "zh", workers: int | None = 1, chunk_size: int = 200
@@ -542,6 +553,16 @@ def version_key(version: str) -> tuple[tuple[int, str], ...]:
 
 def _inside(span: Span, regions: list[Span]) -> bool:
     return any(lo <= span[0] and span[1] <= hi for lo, hi in regions)
+
+
+def _blank(text: str, regions: Iterable[Span]) -> str:
+    """`text` with each region replaced by spaces (positions kept)."""
+    parts, at = [], 0
+    for start, end in regions:
+        parts += [text[at:start], " " * (end - start)]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _starts_inside(span: Span, regions: list[Span]) -> bool:
