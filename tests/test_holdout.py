@@ -31,10 +31,13 @@ def test_v3_holdout_batch(scorer: warnlib.Scorer) -> None:
     #   under the high cut of 0.94 the search chose (at 0.95, as in the first retrain, 4 high).
     # After the rules written from the v4 batch (none from this one; no retrain):
     #   scams 89/100, 70 high; negatives 10/100, 6 high.
+    # After the v5 rules and model 2026.12.04 (which does not read retold words; none of it
+    # written from this batch):
+    #   scams 90/100, 75 high; negatives 7/100, 2 high.
     counts = _counts(scorer, "v3-holdout.jsonl")
     scams, negatives = counts[1], counts[0]
     assert sum(scams.values()) == 100 and sum(negatives.values()) == 100
-    assert sum(n for level, n in scams.items() if is_flagged(level)) >= 84
-    assert scams["high"] >= 64
-    assert sum(n for level, n in negatives.items() if is_flagged(level)) <= 10
-    assert negatives["high"] <= 6
+    assert sum(n for level, n in scams.items() if is_flagged(level)) >= 87
+    assert scams["high"] >= 70
+    assert sum(n for level, n in negatives.items() if is_flagged(level)) <= 8
+    assert negatives["high"] <= 3
