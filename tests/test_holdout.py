@@ -41,3 +41,18 @@ def test_v3_holdout_batch(scorer: warnlib.Scorer) -> None:
     assert scams["high"] >= 70
     assert sum(n for level, n in negatives.items() if is_flagged(level)) <= 8
     assert negatives["high"] <= 3
+
+
+def test_v6_holdout_batch(scorer: warnlib.Scorer) -> None:
+    # v6-holdout (160 posts, 80 scam, 80 hard negatives; 48 Chinese of which 14 traditional, 32
+    # English each; 25 scams obfuscated; about 28 negatives retell two or more scam steps).
+    # Written blind and measured once on the commit before it was added (a8920e4, rules
+    # 2026.12.2, model 2026.12.04); never tuned on or trained on:
+    #   scams 67/80 medium or high, 62 high; negatives 1/80 medium or high, 0 high.
+    counts = _counts(scorer, "v6-holdout.jsonl")
+    scams, negatives = counts[1], counts[0]
+    assert sum(scams.values()) == 80 and sum(negatives.values()) == 80
+    assert sum(n for level, n in scams.items() if is_flagged(level)) >= 65
+    assert scams["high"] >= 59
+    assert sum(n for level, n in negatives.items() if is_flagged(level)) <= 2
+    assert negatives["high"] == 0

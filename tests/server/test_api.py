@@ -248,7 +248,7 @@ def test_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_rate_limit_returns_429_with_retry_after(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="2/minute").test_client()
+    client = make_app(rate_limit="2/day").test_client()
     statuses = [client.post("/v1/score", json={"text": "hi"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     response = client.post("/v1/score", json={"text": "hi"})
@@ -260,7 +260,7 @@ def test_rate_limit_returns_429_with_retry_after(make_app: Callable[..., Flask])
 
 
 def test_rate_limit_headers_count_down(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="10/minute").test_client()
+    client = make_app(rate_limit="10/day").test_client()
     remaining = [int(client.get("/v1/rules").headers["X-RateLimit-Remaining"]) for _ in range(3)]
     assert remaining == [9, 8, 7]
     assert "X-RateLimit-Limit" not in client.get("/healthz").headers, "health checks are never limited"

@@ -612,7 +612,7 @@ REPRODUCTIONS: list[tuple[str, dict[str, Any], list[bytes], tuple[int, str]]] = 
     ),
     (
         "2 random keys after the address is limited",
-        {"rate_limit": "2/minute"},
+        {"rate_limit": "2/day"},
         [_http("GET", "/v1/rules"), _http("GET", "/v1/rules")]
         + [_http("GET", "/v1/rules", headers={"X-API-Key": uuid.uuid4().hex}) for _ in range(2)]
         + [_http("GET", "/v1/rules", headers={"Authorization": f"Bearer {uuid.uuid4().hex}"}) for _ in range(2)],
@@ -638,7 +638,7 @@ REPRODUCTIONS: list[tuple[str, dict[str, Any], list[bytes], tuple[int, str]]] = 
     ),
     (
         "5 forged X-Forwarded-For behind one proxy",
-        {"rate_limit": "1/minute", "trusted_proxy_hops": 1},
+        {"rate_limit": "1/day", "trusted_proxy_hops": 1},
         [
             _http("GET", "/v1/rules", headers={"X-Forwarded-For": "203.0.113.2"}),
             _http("GET", "/v1/rules", headers={"X-Forwarded-For": "198.51.100.9, 203.0.113.2"}),
@@ -663,7 +663,7 @@ REPRODUCTIONS: list[tuple[str, dict[str, Any], list[bytes], tuple[int, str]]] = 
     ("10 wrong method without a key", {"api_keys": ["k"]}, [_http("DELETE", "/v1/score")], (401, "unauthorized")),
     (
         "10 probing unknown /v1 routes is rate limited",
-        {"rate_limit": "2/minute"},
+        {"rate_limit": "2/day"},
         [_http("GET", f"/v1/probe{i}") for i in range(3)],
         (429, "rate_limited"),
     ),

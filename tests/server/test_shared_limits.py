@@ -79,21 +79,21 @@ def redis_url(redis_server: str) -> str:
 
 
 def test_two_apps_share_one_limit_through_redis(make_app: Callable[..., Flask], redis_url: str) -> None:
-    first = make_app(rate_limit="5/minute", rate_limit_storage=redis_url).test_client()
-    second = make_app(rate_limit="5/minute", rate_limit_storage=redis_url).test_client()
+    first = make_app(rate_limit="5/day", rate_limit_storage=redis_url).test_client()
+    second = make_app(rate_limit="5/day", rate_limit_storage=redis_url).test_client()
     statuses = [(first if i % 2 else second).get("/v1/rules").status_code for i in range(10)]
     assert statuses.count(200) == 5 and statuses[5:] == [429] * 5
     assert second.get("/healthz").get_json()["checks"]["rate_limit_storage"] == "ok"
 
 
 def test_costs_are_charged_in_redis(make_app: Callable[..., Flask], redis_url: str) -> None:
-    client = make_app(rate_limit="10/minute", rate_limit_storage=redis_url).test_client()
+    client = make_app(rate_limit="10/day", rate_limit_storage=redis_url).test_client()
     items = [{"id": str(i), "text": "x" * 1500} for i in range(4)]  # 2 units each
     assert client.post("/v1/score/batch", json={"items": items}).headers["X-RateLimit-Remaining"] == "2"
 
 
 def test_unreachable_storage_degrades_to_per_process_limits(make_app: Callable[..., Flask]) -> None:
-    client = make_app(rate_limit="3/minute", rate_limit_storage=f"redis://127.0.0.1:{free_port()}").test_client()
+    client = make_app(rate_limit="3/day", rate_limit_storage=f"redis://127.0.0.1:{free_port()}").test_client()
     statuses = [client.get("/v1/rules").status_code for _ in range(5)]
     assert 200 in statuses and 500 not in statuses, statuses
     body = client.get("/healthz").get_json()
@@ -115,7 +115,7 @@ def test_limit_holds_across_two_gunicorn_workers(
     limit = 25
     server = gunicorn(
         WARNLIB_WORKERS="2",
-        WARNLIB_RATE_LIMIT=f"{limit}/minute",
+        WARNLIB_RATE_LIMIT=f"{limit}/day",
         WARNLIB_RATE_LIMIT_STORAGE=redis_url,
         WARNLIB_ACCESS_LOG=str(tmp_path / "access.log"),
     )
