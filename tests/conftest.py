@@ -6,7 +6,7 @@ import json
 import socket
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -46,3 +46,26 @@ def level_counts(scorer: warnlib.Scorer, path: Path) -> dict[int, Counter[str]]:
     for row in read_jsonl(path):
         out[row["label"]][scorer.score(row["text"]).level] += 1
     return out
+
+
+class BatchFloors(NamedTuple):
+    """What a labeled batch (`per_label` scams and as many negatives) must keep scoring."""
+
+    file: str
+    per_label: int
+    scams_flagged: int
+    scams_high: int
+    negatives_flagged: int
+    negatives_high: int
+
+
+def check_batch_floors(scorer: warnlib.Scorer, floors: BatchFloors) -> None:
+    from warnlib.evaluate import is_flagged
+
+    counts = level_counts(scorer, REPO / "tests" / "data" / floors.file)
+    scams, negatives = counts[1], counts[0]
+    assert sum(scams.values()) == floors.per_label and sum(negatives.values()) == floors.per_label
+    assert sum(n for level, n in scams.items() if is_flagged(level)) >= floors.scams_flagged
+    assert scams["high"] >= floors.scams_high
+    assert sum(n for level, n in negatives.items() if is_flagged(level)) <= floors.negatives_flagged
+    assert negatives["high"] <= floors.negatives_high

@@ -1,7 +1,14 @@
-"""Batches written blind (by someone who never saw the rules, the model or the data), measured
-once on the commit before they were added, then tuned on. They are not held out any more; their
-floors keep the tuned figures from slipping, and each blind figure is kept here because it is the
-honest one.
+"""Batches of posts written blind: by people who never saw the rules, the model or the data.
+
+Held out (`HELD_OUT`): measured once right after they were written, and never trained or tuned on.
+The floors sit just under the figures measured then, so that the estimate of how the scorer does
+on unseen posts cannot silently get worse. They are not targets: tuning to them would make them
+meaningless, which is why these files are excluded from training (scripts/train_model.sh skips
+every *holdout* file) and why nothing here names a post.
+
+Tuned on (`TUNED`): measured once on the commit before they were added, then tuned on (and, from
+the next model, trained on). Their floors keep the tuned figures from slipping; each blind figure
+is kept here because it is the honest one.
 
 v4, blind (rules 2026.12, model 2026.12.03, commit eb62b04):
     scams 69/80 medium or high, 58 high; hard negatives 7/80 medium or high, 4 high.
@@ -23,35 +30,39 @@ reads: Instagram shill comments, stock SMS, long news and police reports, normal
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import pytest
 
 import warnlib
-from tests.conftest import REPO, level_counts
-from warnlib.evaluate import is_flagged
+from tests.conftest import BatchFloors, check_batch_floors
 
+# v3-holdout (200 posts, 100 scam, 100 hard negatives; zh, traditional zh and en; 30 scams
+# heavily obfuscated). Measured once on the commit that added it (model 2026.12.01):
+#   scams 86/100 medium or high, 67 high; negatives 10/100 medium or high, 4 high.
+# After model 2026.12.03 (more training data and rules, none written from this batch):
+#   scams 88/100, 68 high; negatives 10/100, 6 high - the two extra at 0.945 and 0.949,
+#   under the high cut of 0.94 the search chose (at 0.95, as in the first retrain, 4 high).
+# After the rules written from the v4 batch (none from this one; no retrain):
+#   scams 89/100, 70 high; negatives 10/100, 6 high.
+# After the v5 rules and model 2026.12.04 (which does not read retold words; none of it
+# written from this batch):
+#   scams 90/100, 75 high; negatives 6/100, 2 high.
+#
+# v6-holdout (160 posts, 80 scam, 80 hard negatives; 48 Chinese of which 14 traditional, 32
+# English each; 25 scams obfuscated; about 28 negatives retell two or more scam steps).
+# Written blind and measured once on the commit before it was added (a8920e4, rules
+# 2026.12.2, model 2026.12.04); never tuned on or trained on:
+#   scams 67/80 medium or high, 62 high; negatives 1/80 medium or high, 0 high.
+HELD_OUT = [
+    BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
+    BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
+]
 
-class Floors(NamedTuple):
-    file: str
-    scams_flagged: int
-    scams_high: int
-    negatives_flagged: int
-    negatives_high: int
-
-
-BATCHES = [
-    Floors("v4-train.jsonl", scams_flagged=71, scams_high=60, negatives_flagged=5, negatives_high=1),
-    Floors("v5-train.jsonl", scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
+TUNED = [
+    BatchFloors("v4-train.jsonl", 80, scams_flagged=71, scams_high=60, negatives_flagged=5, negatives_high=1),
+    BatchFloors("v5-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
 ]
 
 
-@pytest.mark.parametrize("floors", BATCHES, ids=[b.file for b in BATCHES])
-def test_blind_batch_after_tuning(scorer: warnlib.Scorer, floors: Floors) -> None:
-    counts = level_counts(scorer, REPO / "tests" / "data" / floors.file)
-    scams, negatives = counts[1], counts[0]
-    assert sum(scams.values()) == 80 and sum(negatives.values()) == 80
-    assert sum(n for level, n in scams.items() if is_flagged(level)) >= floors.scams_flagged
-    assert scams["high"] >= floors.scams_high
-    assert sum(n for level, n in negatives.items() if is_flagged(level)) <= floors.negatives_flagged
-    assert negatives["high"] <= floors.negatives_high
+@pytest.mark.parametrize("floors", HELD_OUT + TUNED, ids=[b.file for b in HELD_OUT + TUNED])
+def test_blind_batch_keeps_its_floors(scorer: warnlib.Scorer, floors: BatchFloors) -> None:
+    check_batch_floors(scorer, floors)
