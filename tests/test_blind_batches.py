@@ -26,6 +26,7 @@ reads: Instagram shill comments, stock SMS, long news and police reports, normal
   Chinese numerals after @; "can't post it here"; "say Jude sent you"; a backup account; send-
   and-get-back without "and"; following someone's 点位; the analyst uncle; "start small"):
     scams 80/80, 78 high; hard negatives 0/80.
+  After model 2026.12.04, trained on it: scams 80/80, 79 high; hard negatives 0/80.
 """
 
 from __future__ import annotations
