@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import pytest
 
 import warnlib
+from warnlib.evaluate import is_flagged
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -60,8 +61,6 @@ class BatchFloors(NamedTuple):
 
 
 def check_batch_floors(scorer: warnlib.Scorer, floors: BatchFloors) -> None:
-    from warnlib.evaluate import is_flagged
-
     counts = level_counts(scorer, REPO / "tests" / "data" / floors.file)
     scams, negatives = counts[1], counts[0]
     assert sum(scams.values()) == floors.per_label and sum(negatives.values()) == floors.per_label

@@ -324,8 +324,10 @@ class Scorer:
         allowed = self._allowed_spans(norm.text)
         candidates = self._candidates(folded)
         found = self._detect(norm.text, candidates, allowed)
-        narrated = self._narrated_regions(norm.text, candidates.narration)
-        signals, context, addressed, in_narration = self._weigh(found, narrated, norm, locale)
+        # Narrated stretches count as someone else's words only in a post with context cues.
+        has_cues = any(rule.is_context for rule, _ in found)
+        retold = self._narrated_regions(norm.text, candidates.narration) if has_cues else []
+        signals, context, addressed, in_narration = self._weigh(found, retold, norm, locale)
         rules = combine(
             ((s.category, s.weight) for s in signals),
             (c.weight for c in context),
@@ -333,8 +335,7 @@ class Scorer:
             config=self.combine_config,
         )
         known_ngrams = getattr(self.model, "known_ngrams", None)
-        retold = tuple(narrated) if context else ()
-        return Analysis(norm, folded, signals, context, addressed, in_narration, rules, known_ngrams, retold)
+        return Analysis(norm, folded, signals, context, addressed, in_narration, rules, known_ngrams, tuple(retold))
 
     def score_many(
         self, texts: Iterable[str], *, locale: Locale = "zh", workers: int | None = 1, chunk_size: int = 200
@@ -400,13 +401,14 @@ class Scorer:
         return _merge(regions)
 
     def _weigh(
-        self, found: list[tuple[Rule, list[Span]]], narrated: list[Span], norm: NormalizedText, locale: Locale
+        self, found: list[tuple[Rule, list[Span]]], retold: list[Span], norm: NormalizedText, locale: Locale
     ) -> tuple[list[Signal], list[ContextSignal], bool, bool]:
         """Signals and context cues with their weights, and who the signals speak to.
 
-        In a post with context cues, a signal entirely inside narrated text counts
-        `narration.weight_factor` of its weight and does not cap the context discount; a
-        limiting signal anywhere else means the poster addresses the reader. A post with
+        `retold`: the narrated stretches of a post with context cues (none without). A signal
+        that starts inside retold text counts `narration.weight_factor` of its weight and does
+        not cap the context discount; a limiting signal anywhere else means the poster addresses
+        the reader. A post with
         cues of `narration.narrating_post_min_cues` or more that addresses no one is
         narration as a whole: every signal in it is discounted so.
         """
@@ -425,10 +427,7 @@ class Scorer:
         # Who speaks to whom: a limiting signal outside narrated text addresses the reader. A span
         # that starts in narrated text belongs to it, though the pattern read on past its end (a
         # quoted "send 1 ETH and get 2 back" followed by ` from a wallet address`).
-        inside = [
-            bool(context and narrated and all(_starts_inside(span, narrated) for span in spans))
-            for _, spans in signals_found
-        ]
+        inside = [bool(retold and all(_starts_inside(span, retold) for span in spans)) for _, spans in signals_found]
         addressed = any(rule.limits_context and not i for (rule, _), i in zip(signals_found, inside, strict=True))
         cues = sum(c.weight for c in context)
         whole_post = not addressed and cues >= self.narration.narrating_post_min_cues
