@@ -12,7 +12,7 @@ import re
 import pytest
 
 from warnlib import extractors, model, normalize, numbers
-from warnlib._regex import literal_alternation, starts_with_class
+from warnlib._regex import first_char_class, literal_alternation, starts_with_class
 from warnlib.scorer import Scorer
 
 
@@ -100,3 +100,42 @@ def test_patterns_run_on_most_posts_start_with_a_class(pattern: re.Pattern[str])
 )
 def test_amounts_after_the_class_first_rewrite(text: str, amounts: list[float]) -> None:
     assert [a.value for a in numbers.find_amounts(text)] == amounts
+
+
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        ([r"(?<![0-9][a-z])(?<=[a-z])0(?=[a-z])"], "[0]"),  # look-arounds consume nothing
+        ([r"(?:➕|\+|加)\s{0,2}v", r"\d{1,3}x", "o+"], r"[\+\dmo➕加]".replace("m", "")),
+        ([r"(?P<a>x)|(?P<b>[y\-z])"], r"[\-xyz]"),
+        ([r"(?:a|b)?c"], None),  # may start with c too: not worked out, so no class
+        ([r"[^a]b"], None),
+        ([r".x"], None),
+        ([r"(?=a)"], None),  # matches the empty string
+        ([r"(?i)abc"], None),  # "A" starts a match too
+        ([r"(?i:a)b"], None),
+        ([], None),
+    ],
+)
+def test_first_char_class(patterns: list[str], expected: str | None) -> None:
+    assert first_char_class(patterns) == expected
+
+
+HOSTILE_FOLD_TEXTS = ["w0rk pr0fit gu4ranteed 1o0o 77OO", "加 v 加vx jia wo wei  xin", "coin888 0x6e0f70 a1b2c3"]
+
+
+def test_the_fold_alternation_is_gated_and_matches_as_without_the_gate() -> None:
+    table = normalize._fold_table()
+    gated, _ = normalize._fold_regex(tuple(table._folds))
+    assert gated.pattern.startswith("(?=[")
+    plain = re.compile("|".join(f"(?P<f{i}>{regex})" for i, (regex, _) in enumerate(table._folds)))
+    for text in [*TEXTS, *HOSTILE_FOLD_TEXTS]:
+        folded = normalize._map_chars(text)[0]
+        assert [(m.span(), m.lastgroup) for m in gated.finditer(folded)] == [
+            (m.span(), m.lastgroup) for m in plain.finditer(folded)
+        ]
+
+
+def test_every_look_alike_fold_pattern_starts_with_a_class() -> None:
+    slow = [regex for regex, _ in normalize._fold_table()._folds if not starts_with_class(re.compile(regex))]
+    assert slow == []

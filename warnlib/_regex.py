@@ -75,6 +75,81 @@ def starts_with_class(pattern: re.Pattern[str]) -> bool:
     return bool(prefix) or bool(compiler._get_charset_prefix(parsed, pattern.flags))
 
 
+def first_char_class(patterns: Iterable[str]) -> str | None:
+    """A character class that every match of any of `patterns` starts with (`[o0-9]`), or None
+    when that is not known for one of them (it may match the empty string, start with `.` or a
+    negated class, or ignore case).
+
+    Look-arounds at the start consume nothing, so the first character comes from what follows
+    them. An alternation of many patterns (`(?P<a>x…)|(?P<b>y…)`) does not start with a class
+    even when each of its branches does, and the engine tries every branch at every position;
+    written after `(?=[xy])` it tries them only where one could start, and matches the same.
+    """
+    parser = sre_parser()
+    items: set[str] = set()
+    for pattern in patterns:
+        try:
+            if re.compile(pattern).flags & re.IGNORECASE:
+                return None
+            items.update(_first_items(list(parser.parse(pattern))))
+        except (re.error, _NoClass):
+            return None
+    return "[" + "".join(sorted(items)) + "]" if items else None
+
+
+class _NoClass(Exception):
+    pass
+
+
+def _first_items(items: list[Any]) -> list[str]:
+    """The class items (escaped, as class source) one of which starts every match of `items`."""
+    c = _sre_constants()
+    zero_width = (c.ASSERT, c.ASSERT_NOT, c.AT)
+    for op, arg in items:
+        if op in zero_width:
+            continue
+        if op is c.LITERAL:
+            return [re.escape(chr(arg))]
+        if op is c.IN:
+            return [_class_item(kind, value) for kind, value in arg]
+        if op is c.SUBPATTERN:
+            if arg[1] & re.IGNORECASE:  # (?i:...)
+                raise _NoClass
+            return _first_items(list(arg[-1]))
+        if op is c.BRANCH:
+            return [item for branch in arg[1] for item in _first_items(list(branch))]
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            return _first_items(list(arg[2]))
+        raise _NoClass  # ANY, NOT_LITERAL, optional repeats, group references...
+    raise _NoClass  # only zero-width items: the match may be empty
+
+
+def _class_item(kind: Any, value: Any) -> str:
+    c = _sre_constants()
+    if kind is c.LITERAL:
+        return re.escape(chr(value))
+    if kind is c.RANGE:
+        return f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}"
+    if kind is c.CATEGORY and value in _CATEGORIES:
+        return _CATEGORIES[value]
+    raise _NoClass  # negated classes and other categories
+
+
+def _sre_constants() -> Any:
+    try:
+        from re import _constants  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as _constants
+    return _constants
+
+
+_CATEGORIES = {
+    _sre_constants().CATEGORY_DIGIT: r"\d",
+    _sre_constants().CATEGORY_SPACE: r"\s",
+    _sre_constants().CATEGORY_WORD: r"\w",
+}
+
+
 def sre_parser() -> Any:
     """The regex parser's module (its internals moved in Python 3.11: sre_parse -> re._parser)."""
     try:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from importlib import resources
 
 from warnlib._prefilter import Prefilter, PrefilterIndex, build_prefilter, fold_text
-from warnlib._regex import literal_alternation
+from warnlib._regex import first_char_class, literal_alternation
 from warnlib._toml import load_toml_text
 
 # CJK ideographs (basic + extension A + compatibility) - the script whose words have no spaces.
@@ -266,6 +266,11 @@ def _literal_regex(variants: tuple[str, ...]) -> re.Pattern[str]:
 @lru_cache(maxsize=1024)
 def _fold_regex(folds: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
     alternation = "|".join(f"(?P<f{i}>{regex})" for i, (regex, _) in enumerate(folds))
+    # Tried only where one of the folds could start (see first_char_class): about 4x faster on
+    # the folds every post may hold (digits among letters, o among digits).
+    gate = first_char_class(regex for regex, _ in folds)
+    if gate is not None:
+        alternation = f"(?={gate})(?:{alternation})"
     return re.compile(alternation), tuple(canonical for _, canonical in folds)
 
 
