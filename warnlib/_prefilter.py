@@ -272,16 +272,13 @@ class PrefilterIndex:
                 for needle in prefilter.needles:
                     owners.setdefault(needle, []).append(i)
         self._needles = list(owners)
-        self._owners = [tuple(owners[needle]) for needle in self._needles]
+        self._owners = [frozenset(owners[needle]) for needle in self._needles]
         self._automaton = _automaton(self._needles)
 
-    def candidates(self, folded: str) -> set[int]:
+    def candidates(self, folded: str) -> frozenset[int]:
         """Positions (in the list given at construction) of the prefilters that may match `folded`."""
-        found = set(self._always)
-        owners = self._owners
-        for hit in self._hits(folded):
-            found.update(owners[hit])
-        return found
+        # One union of the owners of every needle found, in C.
+        return self._always.union(*map(self._owners.__getitem__, self._hits(folded)))
 
     def _hits(self, folded: str) -> set[int] | list[int]:
         if self._automaton is not None:

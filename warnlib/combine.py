@@ -67,6 +67,11 @@ class CombineConfig:
     contact_category: str = _shipped("contact_category")
     money_categories: frozenset[str] = _shipped("money_categories")
 
+    @functools.cached_property
+    def caps_by_category(self) -> dict[str, float]:
+        """`category_caps` as a mapping (categories not in it are capped at `category_cap`)."""
+        return dict(self.category_caps)
+
     @classmethod
     def load(cls, path: str | Path) -> CombineConfig:
         """Read a policy file; raises `warnlib.rules.RuleError` naming the file and setting at fault."""
@@ -151,9 +156,18 @@ class Term:
 
 @dataclass(frozen=True)
 class Combined:
+    """The rules' verdict on a post: its log-odds, each category's strength, and the terms."""
+
     logit: float
     categories: dict[str, float]
-    terms: list[Term] = field(default_factory=list)
+    # (name, value, detail template, its arguments) of every term: the terms' words are written
+    # out only when asked for (an explained verdict), not for every post scored.
+    parts: tuple[tuple[str, float, str, tuple[object, ...]], ...] = ()
+
+    @functools.cached_property
+    def terms(self) -> list[Term]:
+        """The addends of `logit`, in order, each with why it is there."""
+        return [Term(name, value, template.format(*args)) for name, value, template, args in self.parts]
 
 
 @functools.cache
@@ -183,27 +197,29 @@ def combine(
     shipped policy unless given)."""
     config = config or _default_config()
     sums = category_sums(signal_weights)
-    caps = dict(config.category_caps)
-    terms = [Term("bias", config.bias, "where a post with no signals starts")]
+    caps = config.caps_by_category
+    parts: list[tuple[str, float, str, tuple[object, ...]]] = [
+        ("bias", config.bias, "where a post with no signals starts", ())
+    ]
     for category, total in sorted(sums.items()):
         cap = caps.get(category, config.category_cap)
-        terms.append(Term(f"category:{category}", min(total, cap), f"sum {total:g}, cap {cap:g}"))
+        parts.append((f"category:{category}", min(total, cap), "sum {:g}, cap {:g}", (total, cap)))
     fired = set(sums)
     if config.contact_category in fired and fired & config.money_categories:
-        terms.append(Term("bonus:contact+money", config.co_occurrence_bonus, "private channel next to a money lure"))
+        parts.append(("bonus:contact+money", config.co_occurrence_bonus, "private channel next to a money lure", ()))
     context_weights = list(context_weights)
     cue_total = sum(context_weights)
     if cue_total <= config.pair_bonus_max_context:
         for a, b, bonus in config.pair_bonuses:
             if a in fired and b in fired:
-                terms.append(Term(f"bonus:{a}+{b}", bonus, "configured pair"))
-    breadth = len(fired - set(config.background_categories)) - 2
+                parts.append((f"bonus:{a}+{b}", bonus, "configured pair", ()))
+    breadth = len(fired.difference(config.background_categories)) - 2
     if breadth > 0:
-        terms.append(Term("bonus:breadth", config.breadth_bonus * breadth, f"{breadth} categories beyond the second"))
+        parts.append(("bonus:breadth", config.breadth_bonus * breadth, "{} categories beyond the second", (breadth,)))
     if cue_total:
         cap = config.limited_context_cap if context_limited else config.context_cap
         why = "capped: the post addresses the reader with a way to reach the poster" if context_limited else "cap"
-        terms.append(Term("context_discount", -min(cue_total, cap), f"cues {cue_total:g}, {why} {cap:g}"))
-    logit = sum(t.value for t in terms)
+        parts.append(("context_discount", -min(cue_total, cap), "cues {:g}, {} {:g}", (cue_total, why, cap)))
+    logit = sum(part[1] for part in parts)
     strengths = {c: round(1.0 - math.exp(-total), 3) for c, total in sorted(sums.items())}
-    return Combined(logit=logit, categories=strengths, terms=terms)
+    return Combined(logit=logit, categories=strengths, parts=tuple(parts))

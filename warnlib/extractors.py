@@ -178,6 +178,10 @@ class MoneyGrowth(_Tunable):
 
     def extract(self, text: str) -> list[Span]:
         amounts = find_amounts(text)
+        # Every result must reach min_result: most posts hold no amount that large (every 一 is
+        # an amount), and need not be read further.
+        if not any(a.value >= self.min_result for a in amounts):
+            return []
         starts = [a.start for a in amounts]
         for index, stake in enumerate(amounts):
             if stake.value < self.min_stake:

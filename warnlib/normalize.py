@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -156,20 +156,21 @@ def _fold_char(char: str) -> str:
     return folded
 
 
-def _map_chars(original: str) -> tuple[str, list[int], list[int]]:
+def _map_chars(original: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     distinct = set(original)
     # Characters seen before are folded by one str.translate over a shared table (C); only
     # new ones go through Unicode normalization, once each.
-    for char in distinct.difference(_char_cache):
+    unseen = distinct.difference(_char_cache)
+    for char in unseen:
         _fold_char(char)
     size = len(original)
-    if distinct.isdisjoint(_irregular) and not distinct.difference(_char_cache):
+    if distinct.isdisjoint(_irregular) and not (unseen and unseen.difference(_char_cache)):
         # The common case: every character maps to exactly one, so offsets are the identity.
-        return original.translate(_one_to_one), list(range(size)), list(range(1, size + 1))
+        return original.translate(_one_to_one), tuple(range(size)), tuple(range(1, size + 1))
     folds = {char: _fold_char(char) for char in distinct}
     if all(len(folded) == 1 for folded in folds.values()):
         table = {ord(char): folded for char, folded in folds.items() if folded != char}
-        return (original.translate(table) if table else original), list(range(size)), list(range(1, size + 1))
+        return (original.translate(table) if table else original), tuple(range(size)), tuple(range(1, size + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -178,16 +179,16 @@ def _map_chars(original: str) -> tuple[str, list[int], list[int]]:
             out.append(piece)
             starts.append(index)
             ends.append(index + 1)
-    return "".join(out), starts, ends
+    return "".join(out), tuple(starts), tuple(ends)
 
 
 def _rewrite(
     text: str,
-    starts: list[int],
-    ends: list[int],
+    starts: Sequence[int],
+    ends: Sequence[int],
     pattern: re.Pattern[str],
     replace: Callable[[re.Match[str]], str],
-) -> tuple[str, list[int], list[int]]:
+) -> tuple[str, Sequence[int], Sequence[int]]:
     """Apply `pattern.sub(replace)` and carry the offset map along.
 
     Characters of a replacement all map to the whole original range the match covered.
@@ -242,20 +243,40 @@ class _FoldTable:
     def __init__(self, targets: dict[str, str], folds: list[tuple[str, str]]) -> None:
         self.targets = targets
         self._variants = sorted(targets)
-        self._variant_index = PrefilterIndex([Prefilter(frozenset({v})) for v in self._variants])
         self._folds = folds  # (regex, canonical) in file order
-        self._fold_index = PrefilterIndex([build_prefilter(regex) for regex, _ in folds])
+        # One index for both kinds, over text with digits and spaces folded (`fold_text`): a
+        # variant is looked for in that form too, which may find one that is not there ("v0"
+        # for "v8"), never miss one that is; the alternation built from the finds is exact.
+        variant_needles = [Prefilter(frozenset({fold_text(v)})) for v in self._variants]
+        self._index = PrefilterIndex([*variant_needles, *(build_prefilter(regex) for regex, _ in folds)])
 
     def literal_regex(self, text: str) -> re.Pattern[str] | None:
-        """One alternation of the literal variants that occur in `text`, or None if none does."""
-        present = self._variant_index.candidates(text)
-        return _literal_regex(tuple(self._variants[i] for i in sorted(present))) if present else None
+        """One alternation of the literal variants that could occur in `text`, or None."""
+        return self._literal(self._present(text))
 
     def fold_regex(self, text: str) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
-        """The named-group alternation of the regex folds that could match `text` (digits and
-        spaces folded as the needles are), with each group's canonical form; None if none could."""
-        present = self._fold_index.candidates(fold_text(text))
-        return _fold_regex(tuple(self._folds[i] for i in sorted(present))) if present else None
+        """The named-group alternation of the regex folds that could match `text`, with each
+        group's canonical form; None if none could."""
+        return self._fold(self._present(text))
+
+    def plan(self, text: str) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], tuple[str, ...]] | None]:
+        """`literal_regex(text)` and `fold_regex(text)` in one pass; the second holds for `text`
+        as it is, so after the literal folds change it, ask `fold_regex` again."""
+        present = self._present(text)
+        return self._literal(present), self._fold(present)
+
+    def _present(self, text: str) -> list[int]:
+        return sorted(self._index.candidates(fold_text(text)))
+
+    def _literal(self, present: list[int]) -> re.Pattern[str] | None:
+        count = len(self._variants)
+        variants = tuple(self._variants[i] for i in present if i < count)
+        return _literal_regex(variants) if variants else None
+
+    def _fold(self, present: list[int]) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+        count = len(self._variants)
+        folds = tuple(self._folds[i - count] for i in present if i >= count)
+        return _fold_regex(folds) if folds else None
 
 
 @lru_cache(maxsize=1024)
@@ -299,10 +320,12 @@ def normalize(text: str) -> NormalizedText:
     folded, starts, ends = _rewrite(folded, starts, ends, _SPELLED_OUT, _collapse_spelled_out)
     table = _fold_table()
     # Literal folds first, so "加v❤" becomes "加微信" and not "加微信❤".
-    literal = table.literal_regex(folded)
+    literal, found = table.plan(folded)
     if literal is not None:
+        before = folded
         folded, starts, ends = _rewrite(folded, starts, ends, literal, lambda m: table.targets[m.group(0)])
-    found = table.fold_regex(folded)
+        if folded != before:
+            found = table.fold_regex(folded)
     if found is not None:
         regex, canonicals = found
         folded, starts, ends = _rewrite(

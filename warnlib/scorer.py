@@ -58,8 +58,8 @@ MODEL_EVIDENCE_SPANS = 3
 MODEL_EVIDENCE_LOOKAHEAD = 8 * MODEL_EVIDENCE_TERMS
 # N-grams shorter than this are too generic to show a reader as evidence (a lone 的 or "a").
 MIN_EVIDENCE_CHARS = 2
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LATIN_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]+")
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]|$")
 _CLAUSE_END = re.compile(r"[,，。！？!?\n；;]|$")
 
@@ -122,8 +122,9 @@ class Thresholds:
 
 def detect_language(text: str) -> str:
     """'zh' when Chinese characters carry the post, 'en' for Latin script, 'und' otherwise."""
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    # Counted by runs, which are few, rather than one string per character.
+    cjk = sum(map(len, _CJK.findall(text)))
+    latin = sum(map(len, _LATIN_LETTER.findall(text)))
     if cjk == 0 and latin == 0:
         return "und"
     # One Chinese character carries about as much as a short English word.
