@@ -86,6 +86,65 @@ COVERAGE = [
     ("Taiwan 聯絡方式", "投資老師每天免費報牌，聯絡方式在主頁", "zh.contact_diversion.see_profile"),
 ]
 
+# Kinds added from the v7 batch (the texts are written here, not taken from it).
+COVERAGE += [
+    ("QQ with spaced letters", "合约带单稳赚不赔，q q：7730 5521 98", "extract.contact_diversion.handle"),
+    (
+        "t.me spelled out",
+        "my signals made me $6k last month, join t dot me slash pipsdaily_",
+        "extract.contact_diversion.handle",
+    ),
+    (
+        "amounts in pinyin",
+        "gen lao shi cong 5 qian zuo dao 40 wan, jia wo: qq_8812",
+        "extract.wealth_story.money_growth",
+    ),
+    ("site mail (站內信)", "跟單兩個月本金翻了三倍，想跟的站內信我拿群組連結", "zh.contact_diversion.dm_me"),
+    (
+        "the assistant signs you up",
+        "老师今晚直播讲下一只涨停票，找助教小林报名，名额只剩8个",
+        "zh.contact_diversion.dm_me",
+    ),
+    (
+        "quoted word, then the link",
+        "合约止盈模板+带单笔记，原价299今天19.9，回复“模板”自动发链接",
+        "zh.contact_diversion.comment_code",
+    ),
+    ("the platform would block it", "每天三单稳稳盈利，平台会屏蔽，加我绿色软件同名", "zh.contact_diversion.evasive"),
+    ("fees waived up front", "平台不给出金？专业出黑团队，先出款后收费，加微信：chuhei_77", "zh.recovery_scam.funds"),
+    (
+        "the address returns double",
+        "官方周年活动：转入1-10个ETH到活动地址，系统自动返还双倍",
+        "zh.giveaway.send_get_back",
+    ),
+    ("no loss, full compensation", "跟我们老师做合约保证不亏，亏了全额补偿，私我", "zh.guaranteed_returns.guaranteed"),
+    (
+        "unfreeze for a success fee",
+        "Withdrawal frozen? We unfreeze your account for a 15% success fee, DM @fund_release_team",
+        "en.recovery_scam.hacker",
+    ),
+    (
+        "portfolio doubled, code word",
+        "My portfolio basically doubled since May. Message her and just say 'ALPHA', she'll set you up",
+        "en.contact_diversion.referral_code_word",
+    ),
+    (
+        "payouts counted",
+        "Fifth payout this month from @kate.wealthdesk, finally cleared my credit cards",
+        "en.wealth_story.testimonial",
+    ),
+    (
+        "handle without @ for an app",
+        "She turned my $500 into $6,000. amelia_fx.trades on telegram",
+        "en.contact_diversion.trader_handle",
+    ),
+    (
+        "relative at a fund",
+        "My aunt works at a fund and shares her contract windows, always profitable, DM me",
+        "en.stock_tip.insider",
+    ),
+]
+
 
 @pytest.mark.parametrize(("kind", "text", "rule"), COVERAGE, ids=[c[0] for c in COVERAGE])
 def test_kind_is_covered(rules_only: Scorer, scorer: Scorer, kind: str, text: str, rule: str) -> None:
