@@ -96,31 +96,35 @@ COVERAGE += [
     ),
     (
         "amounts in pinyin",
-        "gen lao shi cong 5 qian zuo dao 40 wan, jia wo: qq_8812",
+        "ban nian cong 8 qian zuo dao 50 wan, wei xin: lm_trade66",
         "extract.wealth_story.money_growth",
     ),
-    ("site mail (站內信)", "跟單兩個月本金翻了三倍，想跟的站內信我拿群組連結", "zh.contact_diversion.dm_me"),
+    ("site mail (站內信)", "合約跟單穩定獲利，有興趣站內信我", "zh.contact_diversion.dm_me"),
     (
         "the assistant signs you up",
-        "老师今晚直播讲下一只涨停票，找助教小林报名，名额只剩8个",
+        "今晚老师直播选牛股，稳赚不赔，联系助教登记进直播间",
         "zh.contact_diversion.dm_me",
     ),
     (
         "quoted word, then the link",
-        "合约止盈模板+带单笔记，原价299今天19.9，回复“模板”自动发链接",
+        "整理好的合约带单手册，回复「手册」就发你下载地址",
         "zh.contact_diversion.comment_code",
     ),
-    ("the platform would block it", "每天三单稳稳盈利，平台会屏蔽，加我绿色软件同名", "zh.contact_diversion.evasive"),
-    ("fees waived up front", "平台不给出金？专业出黑团队，先出款后收费，加微信：chuhei_77", "zh.recovery_scam.funds"),
+    ("the platform would block it", "每天三单稳稳盈利，这里会限流，加我小绿同名", "zh.contact_diversion.evasive"),
+    (
+        "fees waived up front",
+        "网投被黑出不了款？老师在线处理，事前不用支付任何费用，加微信：chuhei_77",
+        "zh.guaranteed_returns.fee_terms",
+    ),
     (
         "the address returns double",
-        "官方周年活动：转入1-10个ETH到活动地址，系统自动返还双倍",
+        "周年福利：转入USDT到活动钱包，系统立即返还三倍，名额有限",
         "zh.giveaway.send_get_back",
     ),
-    ("no loss, full compensation", "跟我们老师做合约保证不亏，亏了全额补偿，私我", "zh.guaranteed_returns.guaranteed"),
+    ("no loss, full compensation", "这套合约策略保证不赔，私我", "zh.guaranteed_returns.guaranteed"),
     (
         "unfreeze for a success fee",
-        "Withdrawal frozen? We unfreeze your account for a 15% success fee, DM @fund_release_team",
+        "Exchange holding your coins? Our team can unfreeze the wallet, DM @fund_release_team",
         "en.recovery_scam.hacker",
     ),
     (
@@ -130,7 +134,7 @@ COVERAGE += [
     ),
     (
         "payouts counted",
-        "Fifth payout this month from @kate.wealthdesk, finally cleared my credit cards",
+        "6 payouts already from @kate.wealthdesk, she is the real deal",
         "en.wealth_story.testimonial",
     ),
     (
@@ -140,7 +144,7 @@ COVERAGE += [
     ),
     (
         "relative at a fund",
-        "My aunt works at a fund and shares her contract windows, always profitable, DM me",
+        "Her cousin is at an investment fund and sends her the contract windows, always profitable, DM me",
         "en.stock_tip.insider",
     ),
 ]
