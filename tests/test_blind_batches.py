@@ -27,6 +27,20 @@ reads: Instagram shill comments, stock SMS, long news and police reports, normal
   and-get-back without "and"; following someone's 点位; the analyst uncle; "start small"):
     scams 80/80, 78 high; hard negatives 0/80.
   After model 2026.12.04, trained on it: scams 80/80, 79 high; hard negatives 0/80.
+
+v7, blind (rules 2026.12.2, model 2026.12.04, commit 9150b8d). Testimonials and shill comments,
+recovery offers, exchange sign-up codes, romance openers, stock-group notices, heavily
+obfuscated contacts:
+    scams 65/80 medium or high, 52 high; hard negatives 3/80 medium or high, 1 high.
+  After the rules written from it (rules 2026.12.3, no retrain: a keyword texted to a number;
+  site mail as a private message; QQ with spaced letters; t.me spelled out; amounts in pinyin;
+  a helper's WeChat, "same name on the green app", the assistant who signs you up; the answer
+  "in the profile" or the address "in the first comment"; the code word to say in the DM;
+  payouts counted and debts finally cleared; a portfolio doubled, "$X into $Y"; a relative at a
+  fund; sign-up codes with deposit bonuses; unfreezing for a success fee, 出黑, fees waived up
+  front; the address that "returns double"; 保证不亏/全额补偿; the wrong-number opener; quoted
+  pitches up to 200 characters; "walk away" as anti-scam advice):
+    scams 78/80, 74 high; hard negatives 1/80, 0 high.
 """
 
 from __future__ import annotations
@@ -61,6 +75,7 @@ HELD_OUT = [
 TUNED = [
     BatchFloors("v4-train.jsonl", 80, scams_flagged=71, scams_high=60, negatives_flagged=5, negatives_high=1),
     BatchFloors("v5-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
+    BatchFloors("v7-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
 ]
 
 

@@ -86,6 +86,69 @@ COVERAGE = [
     ("Taiwan 聯絡方式", "投資老師每天免費報牌，聯絡方式在主頁", "zh.contact_diversion.see_profile"),
 ]
 
+# Kinds added from the v7 batch (the texts are written here, not taken from it).
+COVERAGE += [
+    ("QQ with spaced letters", "合约带单稳赚不赔，q q：7730 5521 98", "extract.contact_diversion.handle"),
+    (
+        "t.me spelled out",
+        "my signals made me $6k last month, join t dot me slash pipsdaily_",
+        "extract.contact_diversion.handle",
+    ),
+    (
+        "amounts in pinyin",
+        "ban nian cong 8 qian zuo dao 50 wan, wei xin: lm_trade66",
+        "extract.wealth_story.money_growth",
+    ),
+    ("site mail (站內信)", "合約跟單穩定獲利，有興趣站內信我", "zh.contact_diversion.dm_me"),
+    (
+        "the assistant signs you up",
+        "今晚老师直播选牛股，稳赚不赔，联系助教登记进直播间",
+        "zh.contact_diversion.dm_me",
+    ),
+    (
+        "quoted word, then the link",
+        "整理好的合约带单手册，回复「手册」就发你下载地址",
+        "zh.contact_diversion.comment_code",
+    ),
+    ("the platform would block it", "每天三单稳稳盈利，这里会限流，加我小绿同名", "zh.contact_diversion.evasive"),
+    (
+        "fees waived up front",
+        "网投被黑出不了款？老师在线处理，事前不用支付任何费用，加微信：chuhei_77",
+        "zh.guaranteed_returns.fee_terms",
+    ),
+    (
+        "the address returns double",
+        "周年福利：转入USDT到活动钱包，系统立即返还三倍，名额有限",
+        "zh.giveaway.send_get_back",
+    ),
+    ("no loss, full compensation", "这套合约策略保证不赔，私我", "zh.guaranteed_returns.guaranteed"),
+    (
+        "unfreeze for a success fee",
+        "Exchange holding your coins? Our team can unfreeze the wallet, DM @fund_release_team",
+        "en.recovery_scam.hacker",
+    ),
+    (
+        "portfolio doubled, code word",
+        "My portfolio basically doubled since May. Message her and just say 'ALPHA', she'll set you up",
+        "en.contact_diversion.referral_code_word",
+    ),
+    (
+        "payouts counted",
+        "6 payouts already from @kate.wealthdesk, she is the real deal",
+        "en.wealth_story.testimonial",
+    ),
+    (
+        "handle without @ for an app",
+        "She turned my $500 into $6,000. amelia_fx.trades on telegram",
+        "en.contact_diversion.trader_handle",
+    ),
+    (
+        "relative at a fund",
+        "Her cousin is at an investment fund and sends her the contract windows, always profitable, DM me",
+        "en.stock_tip.insider",
+    ),
+]
+
 
 @pytest.mark.parametrize(("kind", "text", "rule"), COVERAGE, ids=[c[0] for c in COVERAGE])
 def test_kind_is_covered(rules_only: Scorer, scorer: Scorer, kind: str, text: str, rule: str) -> None:
