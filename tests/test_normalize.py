@@ -41,7 +41,11 @@ from warnlib.numbers import find_amounts, parse_chinese_number
         ("\u1d0f\ua730\ua730\u026a\u1d04\u026a\u1d00\u029f", "official"),  # small capitals
         ("\u03a4elegr\u03b1m", "telegram"),  # Greek Τ, α
         ("私ㄒ我", "私我"),  # bopomofo inside a word is dropped
-        ("我靠 ㄍㄨˇ ㄆㄧㄠˋ 半年", "我靠半年"),
+        # ... unless it spells a word of the [zhuyin] table, tone marks or not
+        ("有興趣加ㄌㄞˋ：abc123", "有兴趣加line:abc123"),
+        ("ㄍㄨˇ ㄆㄧㄠˋ老師", "股票老师"),
+        ("ㄅㄧ圈ㄑㄩㄣˊ", "币圈群"),
+        ("我靠 ㄍㄨˇ ㄆㄧㄠˋ 半年", "我靠股票半年"),  # read, not dropped (it was, before the [zhuyin] table)
         ("+44 77OO 9OO 526", "+44 7700 900 526"),  # o for 0 among digits
         ("the 10oz bag", "the 10oz bag"),
         ("jia wo wei xin", "加我 微信"),  # pinyin written apart
@@ -125,6 +129,9 @@ def test_folds_run_only_where_they_could_match_yet_change_nothing() -> None:
 
     def reference(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
         folded, starts, ends = module._map_chars(text)
+        folded, starts, ends = module._rewrite(
+            folded, starts, ends, table.zhuyin_regex, lambda m: table.zhuyin.get(m.group(0), "")
+        )
         for pattern in (module._SEPARATED_CJK, module._SPACE_CJK_LATIN):
             folded, starts, ends = module._rewrite(folded, starts, ends, pattern, lambda m: "")
         folded, starts, ends = module._rewrite(folded, starts, ends, module._SPELLED_OUT, module._collapse_spelled_out)

@@ -52,9 +52,13 @@ _SPELLED_OUT_SEPARATOR = re.compile(r"[\s\-.*_|/·~•]")
 _DIGIT_DOT_DIGIT = re.compile(r"^\d[.]\d")
 
 _DROP_CATEGORIES = {"Cf", "Cc", "Co", "Cs"}
-# Bopomofo (Taiwan's phonetic letters) and their spacing tone marks, dropped: written into a
-# Chinese word (私ㄒ我, 老師ㄉ聯絡方式, ㄍㄨˇ ㄆㄧㄠˋ for 股票) they split it where no filter looks.
-_BOPOMOFO = re.compile("[\u3100-\u312f\u31a0-\u31bf\u02c7\u02ca\u02cb\u02d9]")
+# Bopomofo (zhuyin, Taiwan's phonetic letters) and their spacing tone marks. The tone marks are
+# dropped with the characters; the letters spell a word of the [zhuyin] table in lookalikes.toml
+# (ㄌㄞˋ for 賴, ㄍㄨˇ ㄆㄧㄠˋ for 股票) or are dropped after it is read: written into a Chinese word
+# (私ㄒ我, 老師ㄉ聯絡方式) they split it where no filter looks.
+_ZHUYIN_TONE = re.compile("[\u02c7\u02ca\u02cb\u02d9]")
+_ZHUYIN_LETTERS = "\u3100-\u312f\u31a0-\u31bf"
+_ZHUYIN_LETTER = re.compile(f"[{_ZHUYIN_LETTERS}]")
 _KEEP_AS_SPACE = {"\n", "\t", "\r", "\u2028", "\u2029"}
 
 
@@ -137,7 +141,7 @@ def _fold_char(char: str) -> str:
         return folded
     if char in _KEEP_AS_SPACE:
         folded = " "
-    elif unicodedata.category(char) in _DROP_CATEGORIES or "\ufe00" <= char <= "\ufe0f" or _BOPOMOFO.match(char):
+    elif unicodedata.category(char) in _DROP_CATEGORIES or "\ufe00" <= char <= "\ufe0f" or _ZHUYIN_TONE.match(char):
         folded = ""
     else:
         t2s = _traditional_to_simplified()
@@ -240,8 +244,12 @@ class _FoldTable:
     the text changes no match: the result is the same as with the whole alternation.
     """
 
-    def __init__(self, targets: dict[str, str], folds: list[tuple[str, str]]) -> None:
+    def __init__(self, targets: dict[str, str], folds: list[tuple[str, str]], zhuyin: dict[str, str]) -> None:
         self.targets = targets
+        # The zhuyin words, longest first, then any other zhuyin letter (replaced by nothing).
+        self.zhuyin = zhuyin
+        words = "|".join(re.escape(word) for word in sorted(zhuyin, key=lambda w: (-len(w), w)))
+        self.zhuyin_regex = re.compile(f"{words}|[{_ZHUYIN_LETTERS}]" if words else f"[{_ZHUYIN_LETTERS}]")
         self._variants = sorted(targets)
         self._folds = folds  # (regex, canonical) in file order
         # One index for both kinds, over text with digits and spaces folded (`fold_text`): a
@@ -309,16 +317,21 @@ def _fold_table() -> _FoldTable:
             re.compile(regex)  # a bad fold fails here, on its own, with its own text
             folds.append((regex, canonical))
     targets.pop("", None)
-    return _FoldTable(targets, folds)
+    zhuyin = {str(word): str(char) for word, char in data.get("zhuyin", {}).items()}
+    return _FoldTable(targets, folds, zhuyin)
 
 
 def normalize(text: str) -> NormalizedText:
     """Normalize `text` for matching; see the module docstring for the steps."""
     folded, starts, ends = _map_chars(text)
+    table = _fold_table()
+    if _ZHUYIN_LETTER.search(folded):
+        folded, starts, ends = _rewrite(
+            folded, starts, ends, table.zhuyin_regex, lambda m: table.zhuyin.get(m.group(0), "")
+        )
     folded, starts, ends = _rewrite(folded, starts, ends, _SEPARATED_CJK, lambda m: "")
     folded, starts, ends = _rewrite(folded, starts, ends, _SPACE_CJK_LATIN, lambda m: "")
     folded, starts, ends = _rewrite(folded, starts, ends, _SPELLED_OUT, _collapse_spelled_out)
-    table = _fold_table()
     # Literal folds first, so "加v❤" becomes "加微信" and not "加微信❤".
     literal, found = table.plan(folded)
     if literal is not None:
