@@ -41,6 +41,8 @@ obfuscated contacts:
   front; the address that "returns double"; 保证不亏/全额补偿; the wrong-number opener; quoted
   pitches up to 200 characters; "walk away" as anti-scam advice):
     scams 78/80, 74 high; hard negatives 1/80, 0 high.
+  After zhuyin words read (ㄌㄞˋ for 賴) and model 2026.12.05, trained on it:
+    scams 80/80, 75 high; hard negatives 0/80.
 """
 
 from __future__ import annotations
@@ -61,12 +63,16 @@ from tests.conftest import BatchFloors, check_batch_floors
 # After the v5 rules and model 2026.12.04 (which does not read retold words; none of it
 # written from this batch):
 #   scams 90/100, 75 high; negatives 6/100, 2 high.
+# After the v7 rules and model 2026.12.05 (medium cut 0.79, up from 0.78, for Cofacts' 0.2%):
+#   scams 88/100, 75 high; negatives 4/100, 2 high.
 #
 # v6-holdout (160 posts, 80 scam, 80 hard negatives; 48 Chinese of which 14 traditional, 32
 # English each; 25 scams obfuscated; about 28 negatives retell two or more scam steps).
 # Written blind and measured once on the commit before it was added (a8920e4, rules
 # 2026.12.2, model 2026.12.04); never tuned on or trained on:
 #   scams 67/80 medium or high, 62 high; negatives 1/80 medium or high, 0 high.
+# After the v7 rules and model 2026.12.05 (still never tuned on; its misses were never read):
+#   scams 69/80, 63 high; negatives 1/80, 0 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
@@ -75,7 +81,7 @@ HELD_OUT = [
 TUNED = [
     BatchFloors("v4-train.jsonl", 80, scams_flagged=71, scams_high=60, negatives_flagged=5, negatives_high=1),
     BatchFloors("v5-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
-    BatchFloors("v7-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
+    BatchFloors("v7-train.jsonl", 80, scams_flagged=79, scams_high=73, negatives_flagged=1, negatives_high=0),
 ]
 
 
