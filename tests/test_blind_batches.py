@@ -73,9 +73,18 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   scams 67/80 medium or high, 62 high; negatives 1/80 medium or high, 0 high.
 # After the v7 rules and model 2026.12.05 (still never tuned on; its misses were never read):
 #   scams 69/80, 63 high; negatives 1/80, 0 high.
+#
+# v8-holdout (160 posts, 80 scam, 80 hard negatives; 48 Chinese of which 14 traditional, 32
+# English each; about 26 scams obfuscated; about 28 negatives retell two or more scam steps;
+# written as people type: slang, typos, hashtags, mixed languages). Written blind and measured
+# once on the commit before it was added (97f0060, rules 2026.12.3, model 2026.12.05); never
+# tuned on or trained on:
+#   scams 69/80 medium or high (Chinese 46/48, English 23/32), 63 high; negatives 2/80 medium
+#   or high, 1 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
+    BatchFloors("v8-holdout.jsonl", 80, scams_flagged=67, scams_high=60, negatives_flagged=3, negatives_high=1),
 ]
 
 TUNED = [
