@@ -45,6 +45,10 @@ from warnlib.numbers import find_amounts, parse_chinese_number
         ("有興趣加ㄌㄞˋ：abc123", "有兴趣加line:abc123"),
         ("ㄍㄨˇ ㄆㄧㄠˋ老師", "股票老师"),
         ("ㄅㄧ圈ㄑㄩㄣˊ", "币圈群"),
+        # A phone number spelled in words reads as digits; counting to six stays words.
+        ("WhatsApp plus one seven eight six, five five five - zero one three nine", "whatsapp +17865550139"),
+        ("one two three four five six", "one two three four five six"),
+        ("someone phoned nine times", "someone phoned nine times"),
         ("我靠 ㄍㄨˇ ㄆㄧㄠˋ 半年", "我靠股票半年"),  # read, not dropped (it was, before the [zhuyin] table)
         ("+44 77OO 9OO 526", "+44 7700 900 526"),  # o for 0 among digits
         ("the 10oz bag", "the 10oz bag"),
@@ -135,6 +139,8 @@ def test_folds_run_only_where_they_could_match_yet_change_nothing() -> None:
         for pattern in (module._SEPARATED_CJK, module._SPACE_CJK_LATIN):
             folded, starts, ends = module._rewrite(folded, starts, ends, pattern, lambda m: "")
         folded, starts, ends = module._rewrite(folded, starts, ends, module._SPELLED_OUT, module._collapse_spelled_out)
+        assert table.digit_regex is not None
+        folded, starts, ends = module._rewrite(folded, starts, ends, table.digit_regex, module._read_digits(table))
         folded, starts, ends = module._rewrite(folded, starts, ends, whole_literal, lambda m: table.targets[m.group(0)])
         return module._rewrite(folded, starts, ends, whole_folds, lambda m: canonicals[int((m.lastgroup or "f0")[1:])])
 

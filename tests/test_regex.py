@@ -108,7 +108,8 @@ def test_amounts_after_the_class_first_rewrite(text: str, amounts: list[float]) 
         ([r"(?<![0-9][a-z])(?<=[a-z])0(?=[a-z])"], "[0]"),  # look-arounds consume nothing
         ([r"(?:➕|\+|加)\s{0,2}v", r"\d{1,3}x", "o+"], r"[\+\dmo➕加]".replace("m", "")),
         ([r"(?P<a>x)|(?P<b>[y\-z])"], r"[\-xyz]"),
-        ([r"(?:a|b)?c"], None),  # may start with c too: not worked out, so no class
+        ([r"(?:a|b)?c"], "[abc]"),  # optional: what follows may start the match too
+        ([r"(?:a|b)*"], None),  # may match the empty string
         ([r"[^a]b"], None),
         ([r".x"], None),
         ([r"(?=a)"], None),  # matches the empty string

@@ -105,7 +105,7 @@ def _first_items(items: list[Any]) -> list[str]:
     """The class items (escaped, as class source) one of which starts every match of `items`."""
     c = _sre_constants()
     zero_width = (c.ASSERT, c.ASSERT_NOT, c.AT)
-    for op, arg in items:
+    for index, (op, arg) in enumerate(items):
         if op in zero_width:
             continue
         if op is c.LITERAL:
@@ -115,12 +115,17 @@ def _first_items(items: list[Any]) -> list[str]:
         if op is c.SUBPATTERN:
             if arg[1] & re.IGNORECASE:  # (?i:...)
                 raise _NoClass
-            return _first_items(list(arg[-1]))
+            return _first_items([*arg[-1], *items[index + 1 :]])
         if op is c.BRANCH:
-            return [item for branch in arg[1] for item in _first_items(list(branch))]
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
-            return _first_items(list(arg[2]))
-        raise _NoClass  # ANY, NOT_LITERAL, optional repeats, group references...
+            rest = items[index + 1 :]
+            return [item for branch in arg[1] for item in _first_items([*branch, *rest])]
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, _, body = arg
+            if low >= 1:
+                return _first_items(list(body))
+            # Optional: a match starts with the body or with what follows it.
+            return [*_first_items([*body, *items[index + 1 :]]), *_first_items(items[index + 1 :])]
+        raise _NoClass  # ANY, NOT_LITERAL, group references...
     raise _NoClass  # only zero-width items: the match may be empty
 
 

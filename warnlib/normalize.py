@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from warnlib._prefilter import Prefilter, PrefilterIndex, build_prefilter, fold_text
 from warnlib._regex import first_char_class, literal_alternation
@@ -232,6 +233,22 @@ def _collapse_spelled_out(match: re.Match[str]) -> str:
     return _SPELLED_OUT_SEPARATOR.sub("", token)
 
 
+_DIGIT_WORD_GAP = r"[\s,.\-]{1,3}"
+_DIGIT_WORD = re.compile(r"[a-z]+")
+
+
+def _read_digits(table: _FoldTable) -> Callable[[re.Match[str]], str]:
+    """`plus one seven eight six ...` -> `+1786...`."""
+
+    def read(match: re.Match[str]) -> str:
+        out = []
+        for word in _DIGIT_WORD.findall(match.group(0)):
+            out.append("+" if word == table.digit_plus else table.digit_words[word])
+        return "".join(out)
+
+    return read
+
+
 class _FoldTable:
     """The look-alike folds of lookalikes.toml, each run only on posts that could hold it.
 
@@ -244,8 +261,25 @@ class _FoldTable:
     the text changes no match: the result is the same as with the whole alternation.
     """
 
-    def __init__(self, targets: dict[str, str], folds: list[tuple[str, str]], zhuyin: dict[str, str]) -> None:
+    def __init__(
+        self,
+        targets: dict[str, str],
+        folds: list[tuple[str, str]],
+        zhuyin: dict[str, str],
+        spelled_digits: dict[str, Any],
+    ) -> None:
         self.targets = targets
+        # Digits spelled as words: the run as one match, each word then read by `read_digits`.
+        self.digit_words: dict[str, str] = {str(k): str(v) for k, v in spelled_digits.get("words", {}).items()}
+        self.digit_plus = str(spelled_digits.get("plus", ""))
+        self.digit_regex: re.Pattern[str] | None = None
+        if self.digit_words:
+            word = literal_alternation(self.digit_words)
+            lead = f"(?:{re.escape(self.digit_plus)}{_DIGIT_WORD_GAP})?" if self.digit_plus else ""
+            run = int(spelled_digits.get("min_run", 7))
+            pattern = f"{lead}(?:{word}{_DIGIT_WORD_GAP}){{{run - 1},24}}{word}"
+            gate = first_char_class([pattern])
+            self.digit_regex = re.compile(f"(?={gate}){pattern}" if gate else pattern)
         # The zhuyin words, longest first, then any other zhuyin letter (replaced by nothing).
         self.zhuyin = zhuyin
         words = "|".join(re.escape(word) for word in sorted(zhuyin, key=lambda w: (-len(w), w)))
@@ -318,7 +352,7 @@ def _fold_table() -> _FoldTable:
             folds.append((regex, canonical))
     targets.pop("", None)
     zhuyin = {str(word): str(char) for word, char in data.get("zhuyin", {}).items()}
-    return _FoldTable(targets, folds, zhuyin)
+    return _FoldTable(targets, folds, zhuyin, data.get("spelled_digits", {}))
 
 
 def normalize(text: str) -> NormalizedText:
@@ -332,6 +366,8 @@ def normalize(text: str) -> NormalizedText:
     folded, starts, ends = _rewrite(folded, starts, ends, _SEPARATED_CJK, lambda m: "")
     folded, starts, ends = _rewrite(folded, starts, ends, _SPACE_CJK_LATIN, lambda m: "")
     folded, starts, ends = _rewrite(folded, starts, ends, _SPELLED_OUT, _collapse_spelled_out)
+    if table.digit_regex is not None:
+        folded, starts, ends = _rewrite(folded, starts, ends, table.digit_regex, _read_digits(table))
     # Literal folds first, so "加v❤" becomes "加微信" and not "加微信❤".
     literal, found = table.plan(folded)
     if literal is not None:
