@@ -448,9 +448,10 @@ class Scorer:
     def _add_model(self, analysis: Analysis, *, explain: bool) -> tuple[float, list[Term], ModelView | None]:
         """The final log-odds: the rules' terms, then the model's through its calibration.
 
-        The model's terms are written out only when `explain` asks for them.
+        The terms (the rules' and the model's) are written out only when `explain` asks for them.
         """
-        terms = list(analysis.rules.terms)
+        # The terms are written out only for an explained verdict (`Combined.terms` is lazy).
+        terms = list(analysis.rules.terms) if explain else []
         rules_logit = analysis.rules.logit
         if self.model is None or not analysis.norm.text.strip():
             return rules_logit, terms, None
