@@ -425,7 +425,11 @@ def unknown_rule_message(rule_id: str) -> str:
     return f"{rule_id} (renamed {new}: built-in rule ids read <scope>.<category>.<name>)" if new else rule_id
 
 
+@functools.cache
 def load_builtin(name: str, *, require_matchers: bool = True) -> RulePack:
+    """A shipped pack, parsed once per process: its regexes and prefilters take most of the time
+    a Scorer takes to build, and packs are immutable, so every Scorer (one per server app, per
+    test, per worker) shares them."""
     # The shipped packs' examples are run by the test suite, not on every start.
     return parse_pack(
         _builtin_text(name), source=f"warnlib/rules/{name}.toml", require_matchers=require_matchers, builtin=True
