@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -530,11 +531,13 @@ class Scorer:
     def _find(self, text: str, parts: Iterable[int], allowed: list[Span]) -> list[tuple[Rule, list[Span]]]:
         """Every pack rule that matches `text`, with its spans, running only the `parts` that could match."""
         spans_by_rule: dict[int, list[Span]] = {}
+        every = self._parts
         for position in parts:
-            rule_index, regex = self._parts[position]
+            rule_index, regex = every[position]
             # Enough matches per part for the evidence; a hostile text may hold thousands.
-            for _, match in zip(range(4 * MAX_SPANS_PER_SIGNAL), regex.finditer(text), strict=False):
-                spans_by_rule.setdefault(rule_index, []).append(match.span())
+            spans = [match.span() for match in itertools.islice(regex.finditer(text), _MATCHES_PER_PART)]
+            if spans:
+                spans_by_rule.setdefault(rule_index, []).extend(spans)
         found = []
         for rule_index, spans in spans_by_rule.items():
             kept = self._filter(spans, allowed)
@@ -545,6 +548,9 @@ class Scorer:
     @staticmethod
     def _to_original(norm: NormalizedText, spans: list[Span]) -> list[Span]:
         return _merge(norm.to_original(s, e) for s, e in spans)
+
+
+_MATCHES_PER_PART = 4 * MAX_SPANS_PER_SIGNAL
 
 
 def version_key(version: str) -> tuple[tuple[int, str], ...]:
