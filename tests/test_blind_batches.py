@@ -54,12 +54,13 @@ quoted pitch is legit:
   paid per hour; ethical hackers, recovery teams, unfreezing, pay only after release; a profit
   held back until an upgrade or tax is paid; pools and bots that pay daily, rates per 24 hours,
   amounts spelled in words; "I will manage your portfolio", "we trade it for you", your broker
-  NAME from FIRM; exclusivity as pressure; paid tiers and a free first week; coordinated buying;
+  NAME from FIRM, "we noticed you registered interest"; exclusivity as pressure; paid tiers
+  and a free first week; coordinated buying;
   pips and win/loss tallies; a code word to DM, an underscore handle on an app, "search X on
   telegram", the trader "in my bio", e-mail written with (at)/(dot), "leave your WhatsApp
   number"; coin "double events"; a relative at an exchange who shares signals; asking whether
-  an offer is legit, a message forwarded to ask about it):
-    scams 79/80, 76 high; hard negatives 0/60.
+  an offer is legit, a message forwarded to ask about it; letters with a stroke, Ɍ ƀ ɨ, folded):
+    scams 80/80, 78 high; hard negatives 0/60.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ TUNED = [
     BatchFloors("v5-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
     BatchFloors("v7-train.jsonl", 80, scams_flagged=79, scams_high=73, negatives_flagged=1, negatives_high=0),
     BatchFloors(
-        "v9-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0, negatives=60
+        "v9-train.jsonl", 80, scams_flagged=79, scams_high=76, negatives_flagged=1, negatives_high=0, negatives=60
     ),
 ]
 
