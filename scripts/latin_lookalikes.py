@@ -4,8 +4,9 @@
     python scripts/latin_lookalikes.py --check    # exit 1 if the file is not what it would write
 
 The table comes from Unicode's confusables data (through the confusable-homoglyphs package, a
-dev dependency) plus the "LATIN LETTER SMALL CAPITAL X" letters, which that data mostly leaves
-out. Only letters map, and only to ASCII letters; Chinese, Japanese and Korean never map.
+dev dependency) plus the "LATIN LETTER SMALL CAPITAL X" letters and the letters "WITH STROKE" or
+"WITH BAR", which that data mostly leaves out. Only letters map, and only to ASCII letters;
+Chinese, Japanese and Korean never map.
 Normalization reads the generated file, so scoring needs neither the package nor its 1 MB
 table at run time, and the fold cannot change under an installed model by a package upgrade.
 """
@@ -20,6 +21,9 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "warnlib" / "rules" / "latin_lookalikes.toml"
 _SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
+# Letters crossed by a stroke or bar (Ɍ, ƀ, ɨ, đ): no decomposition takes the stroke off, and
+# spam uses them as it uses small capitals ("Ɍemote job").
+_STRUCK = re.compile(r"LATIN (?:CAPITAL|SMALL) LETTER ([A-Z]) WITH (?:[A-Z]+ )?(?:STROKE|BAR)")
 sys.path.insert(0, str(OUT.parent.parent.parent))
 from warnlib.normalize import _EAST_ASIAN_NAME as _EAST_ASIAN  # noqa: E402  (one definition)
 
@@ -39,9 +43,13 @@ def lookalikes() -> dict[str, str]:
             table[char] = letters[0]
     for code in range(0x80, 0x20000):
         char = chr(code)
-        small = _SMALL_CAPITAL.fullmatch(unicodedata.name(char, ""))
+        name = unicodedata.name(char, "")
+        small = _SMALL_CAPITAL.fullmatch(name)
         if small:
             table[char] = small.group(1).lower()
+        struck = _STRUCK.fullmatch(name)
+        if struck and char not in table:
+            table[char] = struck.group(1) if "CAPITAL" in name else struck.group(1).lower()
     return dict(sorted(table.items()))
 
 

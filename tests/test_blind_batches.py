@@ -43,6 +43,24 @@ obfuscated contacts:
     scams 78/80, 74 high; hard negatives 1/80, 0 high.
   After zhuyin words read (ㄌㄞˋ for 賴) and model 2026.12.05, trained on it:
     scams 80/80, 75 high; hard negatives 0/80.
+
+v9, blind (rules 2026.12.3, model 2026.12.05, commit f0a5fa1). English only, 80 scams and 60
+hard negatives: account-manager and broker openers, task-scam jobs, recovery desks, pay-to-
+withdraw notices, signal and pump groups, testimonials, doubling events, loan-to-investment
+pitches in Nigerian and Philippine English, obfuscated contacts; negatives that ask whether a
+quoted pitch is legit:
+    scams 63/80 medium or high, 50 high; hard negatives 2/60 medium or high, 1 high.
+  After the rules written from it (rules 2026.12.4, no retrain: the task scam and a remote job
+  paid per hour; ethical hackers, recovery teams, unfreezing, pay only after release; a profit
+  held back until an upgrade or tax is paid; pools and bots that pay daily, rates per 24 hours,
+  amounts spelled in words; "I will manage your portfolio", "we trade it for you", your broker
+  NAME from FIRM, "we noticed you registered interest"; exclusivity as pressure; paid tiers
+  and a free first week; coordinated buying;
+  pips and win/loss tallies; a code word to DM, an underscore handle on an app, "search X on
+  telegram", the trader "in my bio", e-mail written with (at)/(dot), "leave your WhatsApp
+  number"; coin "double events"; a relative at an exchange who shares signals; asking whether
+  an offer is legit, a message forwarded to ask about it; letters with a stroke, Ɍ ƀ ɨ, folded):
+    scams 80/80, 78 high; hard negatives 0/60.
 """
 
 from __future__ import annotations
@@ -91,6 +109,9 @@ TUNED = [
     BatchFloors("v4-train.jsonl", 80, scams_flagged=71, scams_high=60, negatives_flagged=5, negatives_high=1),
     BatchFloors("v5-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
     BatchFloors("v7-train.jsonl", 80, scams_flagged=79, scams_high=73, negatives_flagged=1, negatives_high=0),
+    BatchFloors(
+        "v9-train.jsonl", 80, scams_flagged=79, scams_high=76, negatives_flagged=1, negatives_high=0, negatives=60
+    ),
 ]
 
 

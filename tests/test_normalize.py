@@ -40,6 +40,7 @@ from warnlib.numbers import find_amounts, parse_chinese_number
         ("\u0455end 0.05 \u15f7TC", "send 0.05 btc"),  # Cyrillic ѕ, Canadian syllabics ᗷ
         ("\u1d0f\ua730\ua730\u026a\u1d04\u026a\u1d00\u029f", "official"),  # small capitals
         ("\u03a4elegr\u03b1m", "telegram"),  # Greek Τ, α
+        ("\u024cemote job, \u0180itcoin \u0268nvest", "remote job, bitcoin invest"),  # letters with a stroke: Ɍ, ƀ, ɨ
         ("私ㄒ我", "私我"),  # bopomofo inside a word is dropped
         # ... unless it spells a word of the [zhuyin] table, tone marks or not
         ("有興趣加ㄌㄞˋ：abc123", "有兴趣加line:abc123"),
