@@ -61,6 +61,7 @@ quoted pitch is legit:
   number"; coin "double events"; a relative at an exchange who shares signals; asking whether
   an offer is legit, a message forwarded to ask about it; letters with a stroke, Ɍ ƀ ɨ, folded):
     scams 80/80, 78 high; hard negatives 0/60.
+  After model 2026.12.06, trained on it: scams 80/80, 79 high; hard negatives 0/60.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   scams 90/100, 75 high; negatives 6/100, 2 high.
 # After the v7 rules and model 2026.12.05 (medium cut 0.79, up from 0.78, for Cofacts' 0.2%):
 #   scams 88/100, 75 high; negatives 4/100, 2 high.
+# After the v9 English rules and model 2026.12.06 (medium 0.80):
+#   scams 89/100, 76 high; negatives 4/100, 2 high.
 #
 # v6-holdout (160 posts, 80 scam, 80 hard negatives; 48 Chinese of which 14 traditional, 32
 # English each; 25 scams obfuscated; about 28 negatives retell two or more scam steps).
@@ -91,6 +94,7 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   scams 67/80 medium or high, 62 high; negatives 1/80 medium or high, 0 high.
 # After the v7 rules and model 2026.12.05 (still never tuned on; its misses were never read):
 #   scams 69/80, 63 high; negatives 1/80, 0 high.
+# After the v9 English rules and model 2026.12.06: scams 71/80, 65 high; negatives 0/80.
 #
 # v8-holdout (160 posts, 80 scam, 80 hard negatives; 48 Chinese of which 14 traditional, 32
 # English each; about 26 scams obfuscated; about 28 negatives retell two or more scam steps;
@@ -99,6 +103,8 @@ from tests.conftest import BatchFloors, check_batch_floors
 # tuned on or trained on:
 #   scams 69/80 medium or high (Chinese 46/48, English 23/32), 63 high; negatives 2/80 medium
 #   or high, 1 high.
+# After the v9 English rules and model 2026.12.06 (never tuned on; misses never read):
+#   scams 70/80, 63 high; negatives 2/80, 1 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
