@@ -141,7 +141,7 @@ def test_folds_run_only_where_they_could_match_yet_change_nothing() -> None:
             folded, starts, ends = module._rewrite(folded, starts, ends, pattern, lambda m: "")
         folded, starts, ends = module._rewrite(folded, starts, ends, module._SPELLED_OUT, module._collapse_spelled_out)
         assert table.digit_regex is not None
-        folded, starts, ends = module._rewrite(folded, starts, ends, table.digit_regex, module._read_digits(table))
+        folded, starts, ends = module._rewrite(folded, starts, ends, table.digit_regex, table.read_digits)
         folded, starts, ends = module._rewrite(folded, starts, ends, whole_literal, lambda m: table.targets[m.group(0)])
         return module._rewrite(folded, starts, ends, whole_folds, lambda m: canonicals[int((m.lastgroup or "f0")[1:])])
 

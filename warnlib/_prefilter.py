@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from warnlib._regex import _sre_constants
 from warnlib._regex import sre_parser as _sre_parser
 
 # Exact sets (every string a piece of pattern can match) larger than this are not listed.
@@ -32,15 +33,6 @@ _MAX_EXACT = 256
 # Needles longer than this add little selectivity and only cost automaton size.
 _MAX_NEEDLE = 6
 _MAX_CLASS_SIZE = 512
-
-
-def _sre_constants() -> Any:
-    # The regex parser's internals moved in Python 3.11 (sre_constants -> re._constants).
-    try:
-        from re import _constants  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_constants as _constants
-    return _constants
 
 
 class _Unbounded(Exception):

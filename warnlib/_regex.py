@@ -97,6 +97,13 @@ def first_char_class(patterns: Iterable[str]) -> str | None:
     return "[" + "".join(sorted(items)) + "]" if items else None
 
 
+def gated(source: str, patterns: Iterable[str]) -> str:
+    """`source` (a regex that matches only where one of `patterns` does) written after the
+    look-ahead of `first_char_class(patterns)`, or unchanged when that class is not known."""
+    gate = first_char_class(patterns)
+    return f"(?={gate})(?:{source})" if gate is not None else source
+
+
 class _NoClass(Exception):
     pass
 

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any
 
 from warnlib._prefilter import Prefilter, PrefilterIndex, build_prefilter, fold_text
-from warnlib._regex import first_char_class, literal_alternation
+from warnlib._regex import gated, literal_alternation
 from warnlib._toml import load_toml_text
 
 # CJK ideographs (basic + extension A + compatibility) - the script whose words have no spaces.
@@ -237,18 +237,6 @@ _DIGIT_WORD_GAP = r"[\s,.\-]{1,3}"
 _DIGIT_WORD = re.compile(r"[a-z]+")
 
 
-def _read_digits(table: _FoldTable) -> Callable[[re.Match[str]], str]:
-    """`plus one seven eight six ...` -> `+1786...`."""
-
-    def read(match: re.Match[str]) -> str:
-        out = []
-        for word in _DIGIT_WORD.findall(match.group(0)):
-            out.append("+" if word == table.digit_plus else table.digit_words[word])
-        return "".join(out)
-
-    return read
-
-
 class _FoldTable:
     """The look-alike folds of lookalikes.toml, each run only on posts that could hold it.
 
@@ -278,8 +266,7 @@ class _FoldTable:
             lead = f"(?:{re.escape(self.digit_plus)}{_DIGIT_WORD_GAP})?" if self.digit_plus else ""
             run = int(spelled_digits.get("min_run", 7))
             pattern = f"{lead}(?:{word}{_DIGIT_WORD_GAP}){{{run - 1},24}}{word}"
-            gate = first_char_class([pattern])
-            self.digit_regex = re.compile(f"(?={gate}){pattern}" if gate else pattern)
+            self.digit_regex = re.compile(gated(pattern, [pattern]))
         # The zhuyin words, longest first, then any other zhuyin letter (replaced by nothing).
         self.zhuyin = zhuyin
         words = "|".join(re.escape(word) for word in sorted(zhuyin, key=lambda w: (-len(w), w)))
@@ -292,18 +279,20 @@ class _FoldTable:
         variant_needles = [Prefilter(frozenset({fold_text(v)})) for v in self._variants]
         self._index = PrefilterIndex([*variant_needles, *(build_prefilter(regex) for regex, _ in folds)])
 
-    def literal_regex(self, text: str) -> re.Pattern[str] | None:
-        """One alternation of the literal variants that could occur in `text`, or None."""
-        return self._literal(self._present(text))
-
     def fold_regex(self, text: str) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
         """The named-group alternation of the regex folds that could match `text`, with each
         group's canonical form; None if none could."""
         return self._fold(self._present(text))
 
+    def read_digits(self, match: re.Match[str]) -> str:
+        """A run of `digit_regex`: `plus one seven eight six ...` -> `+1786...`."""
+        words = _DIGIT_WORD.findall(match.group(0))
+        return "".join("+" if word == self.digit_plus else self.digit_words[word] for word in words)
+
     def plan(self, text: str) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], tuple[str, ...]] | None]:
-        """`literal_regex(text)` and `fold_regex(text)` in one pass; the second holds for `text`
-        as it is, so after the literal folds change it, ask `fold_regex` again."""
+        """The alternation of the literal variants that could occur in `text` and `fold_regex(text)`,
+        from one pass; the second holds for `text` as it is, so after the literal folds change
+        it, ask `fold_regex` again."""
         present = self._present(text)
         return self._literal(present), self._fold(present)
 
@@ -331,10 +320,7 @@ def _fold_regex(folds: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tu
     alternation = "|".join(f"(?P<f{i}>{regex})" for i, (regex, _) in enumerate(folds))
     # Tried only where one of the folds could start (see first_char_class): about 4x faster on
     # the folds every post may hold (digits among letters, o among digits).
-    gate = first_char_class(regex for regex, _ in folds)
-    if gate is not None:
-        alternation = f"(?={gate})(?:{alternation})"
-    return re.compile(alternation), tuple(canonical for _, canonical in folds)
+    return re.compile(gated(alternation, (regex for regex, _ in folds))), tuple(canonical for _, canonical in folds)
 
 
 @lru_cache(maxsize=1)
@@ -367,7 +353,7 @@ def normalize(text: str) -> NormalizedText:
     folded, starts, ends = _rewrite(folded, starts, ends, _SPACE_CJK_LATIN, lambda m: "")
     folded, starts, ends = _rewrite(folded, starts, ends, _SPELLED_OUT, _collapse_spelled_out)
     if table.digit_regex is not None:
-        folded, starts, ends = _rewrite(folded, starts, ends, table.digit_regex, _read_digits(table))
+        folded, starts, ends = _rewrite(folded, starts, ends, table.digit_regex, table.read_digits)
     # Literal folds first, so "加v❤" becomes "加微信" and not "加微信❤".
     literal, found = table.plan(folded)
     if literal is not None:
