@@ -8,9 +8,12 @@ Steps, in order:
    like Latin ones to those letters (Cyrillic `а`, Greek `ο`, Cherokee `Ꭺ`, small capitals
    `ᴀ`: a table generated from Unicode's confusables data), case folding,
    traditional -> simplified Chinese (OpenCC's character table), zero-width,
-   control and variation-selector characters removed;
-2. separators inside words collapsed (`带 单`, `带-单`, `c.r.y.p.t.o`, `he 约`);
-3. look-alike spellings folded to one canonical form (`薇信` -> `微信`, `🐧` -> `qq`,
+   control and variation-selector characters and zhuyin tone marks removed;
+2. zhuyin syllables of the [zhuyin] table read as their characters (`ㄌㄞˋ` -> 赖), every other
+   zhuyin letter dropped (`私ㄒ我` -> 私我);
+3. separators inside words collapsed (`带 单`, `带-单`, `c.r.y.p.t.o`, `he 约`), and phone numbers
+   spelled in English words read as digits (`plus one seven eight six …` -> `+1786…`);
+4. look-alike spellings folded to one canonical form (`薇信` -> `微信`, `🐧` -> `qq`,
    `纸飞机` -> `电报`, `dai单` -> `带单`), from the data file `rules/lookalikes.toml`.
 """
 
