@@ -62,6 +62,11 @@ quoted pitch is legit:
   an offer is legit, a message forwarded to ask about it; letters with a stroke, Ɍ ƀ ɨ, folded):
     scams 80/80, 78 high; hard negatives 0/60.
   After model 2026.12.06, trained on it: scams 80/80, 79 high; hard negatives 0/60.
+
+v11, blind (rules 2026.12.4, model 2026.12.06, commit 1a92e75). English only, 80 scams and 60
+hard negatives, 16 and 12 of them code-mixed (Taglish, Hinglish, Pidgin, Malay-English,
+Spanglish):
+    scams 72/80 medium or high, 58 high; hard negatives 2/60 medium or high, 1 high.
 """
 
 from __future__ import annotations
@@ -105,10 +110,20 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   or high, 1 high.
 # After the v9 English rules and model 2026.12.06 (never tuned on; misses never read):
 #   scams 70/80, 63 high; negatives 2/80, 1 high.
+#
+# v10-holdout (140 posts, English only: 80 scams, 28 of them obfuscated, and 60 hard negatives:
+# warnings that quote a pitch, news, victims, "is this legit?" with the message pasted, trading
+# talk, small businesses with a WhatsApp number, giveaways of things). Written blind and measured
+# once on the commit before it was added (1a92e75, rules 2026.12.4, model 2026.12.06); never
+# tuned on or trained on:
+#   scams 70/80 medium or high, 62 high; negatives 1/60 medium or high, 1 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
     BatchFloors("v8-holdout.jsonl", 80, scams_flagged=67, scams_high=60, negatives_flagged=3, negatives_high=1),
+    BatchFloors(
+        "v10-holdout.jsonl", 80, scams_flagged=68, scams_high=60, negatives_flagged=2, negatives_high=1, negatives=60
+    ),
 ]
 
 TUNED = [
@@ -117,6 +132,9 @@ TUNED = [
     BatchFloors("v7-train.jsonl", 80, scams_flagged=79, scams_high=73, negatives_flagged=1, negatives_high=0),
     BatchFloors(
         "v9-train.jsonl", 80, scams_flagged=79, scams_high=76, negatives_flagged=1, negatives_high=0, negatives=60
+    ),
+    BatchFloors(
+        "v11-train.jsonl", 80, scams_flagged=70, scams_high=56, negatives_flagged=2, negatives_high=1, negatives=60
     ),
 ]
 
