@@ -67,6 +67,19 @@ v11, blind (rules 2026.12.4, model 2026.12.06, commit 1a92e75). English only, 80
 hard negatives, 16 and 12 of them code-mixed (Taglish, Hinglish, Pidgin, Malay-English,
 Spanglish):
     scams 72/80 medium or high, 58 high; hard negatives 2/60 medium or high, 1 high.
+  After the rules written from it (rules 2026.12.5, no retrain: code-mixed pitches - "no risk",
+  rates per period, daily income, stake-and-return and "link bio" in Taglish, Hinglish, Malay and
+  Pidgin, and the verb with its particle ("dm karo", "pm saya"); a pitch that denies being a scam,
+  which no longer counts as calling it one; shill replies that name the handle after the app, a
+  titled helper "till I found" or their named program, someone who manages my portfolio, payouts
+  counted and "pulled out" sums, a sum that "becomes" a bigger one; "let me manage your account",
+  trading on your account for you, "I'll connect you with her"; pay per task or like; trading
+  robots and "no need to watch the charts"; free now, paid soon; "serious clients only", "first
+  300 only"; premium groups, call streaks, "sent it 400%", a multiple on the call; an address
+  named for recovery; a relative's guidance; the wrong-number opener that turns friendly and the
+  number "saved from" an event, "my id is @", the app "easier for me"; and for readers: "does anyone
+  fall for this", "if a stranger DMs you ..., block", "is bait", "got this DM"):
+    scams 80/80, 80 high; hard negatives 0/60, 0 high.
 """
 
 from __future__ import annotations
@@ -134,7 +147,7 @@ TUNED = [
         "v9-train.jsonl", 80, scams_flagged=79, scams_high=76, negatives_flagged=1, negatives_high=0, negatives=60
     ),
     BatchFloors(
-        "v11-train.jsonl", 80, scams_flagged=70, scams_high=56, negatives_flagged=2, negatives_high=1, negatives=60
+        "v11-train.jsonl", 80, scams_flagged=79, scams_high=78, negatives_flagged=1, negatives_high=0, negatives=60
     ),
 ]
 
