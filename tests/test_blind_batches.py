@@ -80,6 +80,7 @@ Spanglish):
   number "saved from" an event, "my id is @", the app "easier for me"; and for readers: "does anyone
   fall for this", "if a stranger DMs you ..., block", "is bait", "got this DM"):
     scams 80/80, 80 high; hard negatives 0/60, 0 high.
+  After model 2026.12.07, trained on it: scams 80/80, 80 high; hard negatives 0/60.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   scams 88/100, 75 high; negatives 4/100, 2 high.
 # After the v9 English rules and model 2026.12.06 (medium 0.80):
 #   scams 89/100, 76 high; negatives 4/100, 2 high.
+# After the v11 English rules and model 2026.12.07 (medium 0.81): scams 89/100, 75 high;
+#   negatives 4/100, 1 high.
 #
 # v6-holdout (160 posts, 80 scam, 80 hard negatives; 48 Chinese of which 14 traditional, 32
 # English each; 25 scams obfuscated; about 28 negatives retell two or more scam steps).
@@ -113,6 +116,7 @@ from tests.conftest import BatchFloors, check_batch_floors
 # After the v7 rules and model 2026.12.05 (still never tuned on; its misses were never read):
 #   scams 69/80, 63 high; negatives 1/80, 0 high.
 # After the v9 English rules and model 2026.12.06: scams 71/80, 65 high; negatives 0/80.
+# After the v11 English rules and model 2026.12.07: scams 70/80, 66 high; negatives 0/80.
 #
 # v8-holdout (160 posts, 80 scam, 80 hard negatives; 48 Chinese of which 14 traditional, 32
 # English each; about 26 scams obfuscated; about 28 negatives retell two or more scam steps;
@@ -123,6 +127,7 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   or high, 1 high.
 # After the v9 English rules and model 2026.12.06 (never tuned on; misses never read):
 #   scams 70/80, 63 high; negatives 2/80, 1 high.
+# After the v11 English rules and model 2026.12.07: scams 69/80, 63 high; negatives 1/80, 1 high.
 #
 # v10-holdout (140 posts, English only: 80 scams, 28 of them obfuscated, and 60 hard negatives:
 # warnings that quote a pitch, news, victims, "is this legit?" with the message pasted, trading
@@ -130,6 +135,8 @@ from tests.conftest import BatchFloors, check_batch_floors
 # once on the commit before it was added (1a92e75, rules 2026.12.4, model 2026.12.06); never
 # tuned on or trained on:
 #   scams 70/80 medium or high, 62 high; negatives 1/60 medium or high, 1 high.
+# After the v11 English rules and model 2026.12.07 (never tuned on; misses never read):
+#   scams 69/80, 63 high; negatives 1/60, 1 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
