@@ -281,6 +281,17 @@ def test_unknown_v1_routes_are_rate_limited(make_app: Callable[..., Flask]) -> N
     assert [client.get(f"/v1/probe{i}").status_code for i in range(3)] == [404, 404, 429]
 
 
+def test_only_the_api_is_limited(make_app: Callable[..., Flask]) -> None:
+    """/healthz, /docs and /openapi.json answer a limited client, spend nothing and carry no
+    X-RateLimit headers: a load balancer's probe must never be refused or use a client's budget."""
+    client = make_app(rate_limit="2/day").test_client()
+    for path in ("/healthz", "/openapi.json", "/docs") * 3:
+        response = client.get(path)
+        assert response.status_code == 200 and "X-RateLimit-Limit" not in response.headers, path
+    assert [client.get("/v1/rules").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/healthz").status_code == 200
+
+
 def test_trusted_proxy_hops_separate_clients_behind_a_proxy(make_app: Callable[..., Flask]) -> None:
     behind = make_app(rate_limit="1/day", trusted_proxy_hops=1).test_client()
     assert behind.get("/v1/rules", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 200
