@@ -137,6 +137,15 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   scams 70/80 medium or high, 62 high; negatives 1/60 medium or high, 1 high.
 # After the v11 English rules and model 2026.12.07 (never tuned on; misses never read):
 #   scams 69/80, 63 high; negatives 1/60, 1 high.
+#
+# v12-holdout (120 posts, English only: 60 scams, 20 of them obfuscated, 10 code-mixed, and 60
+# hard negatives; comment threads, X replies, Reddit, Telegram channels, SMS and LinkedIn DMs)
+# and v13-holdout (120 posts, Chinese only: 60 scams, 20 obfuscated, and 60 hard negatives; 36
+# of each in simplified Chinese, 24 in traditional from Taiwan and Hong Kong). Written blind
+# and measured once on the commit before they were added (4683219, rules 2026.12.5, model
+# 2026.12.07); never tuned on or trained on:
+#   v12: scams 46/60 medium or high, 39 high; negatives 0/60.
+#   v13: scams 52/60 medium or high, 45 high; negatives 2/60 medium or high, 1 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
@@ -144,6 +153,8 @@ HELD_OUT = [
     BatchFloors(
         "v10-holdout.jsonl", 80, scams_flagged=68, scams_high=60, negatives_flagged=2, negatives_high=1, negatives=60
     ),
+    BatchFloors("v12-holdout.jsonl", 60, scams_flagged=44, scams_high=37, negatives_flagged=1, negatives_high=0),
+    BatchFloors("v13-holdout.jsonl", 60, scams_flagged=50, scams_high=43, negatives_flagged=3, negatives_high=1),
 ]
 
 TUNED = [
