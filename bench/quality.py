@@ -14,7 +14,7 @@ No source or channel leaks between training and test: a hand-written set is left
 (and its sibling batches by the same hand stay in, as they would for a new post); a large real
 set is split in five folds by channel (pump-and-dump) or by a hash of the post, and each fold is
 tested on models trained on the other four plus every other set. Sets whose licence forbids
-training (Cofacts) and the held-out batches (zh-, v2-, v3-, v6-, v8-, v10-, v12-, v13-holdout) and janitr-valid are only
+training (Cofacts), every held-out batch (a name ending in -holdout) and janitr-valid are only
 ever tested, on models trained on everything trainable.
 
 ROC-AUC needs both classes: for a one-class set (all scam, or all benign) it is computed against
