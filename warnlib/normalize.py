@@ -51,7 +51,9 @@ _SPACE_CJK_LATIN = re.compile(
 )
 # Three or more single letters/digits separated by one separator each: c.r.y.p.t.o, u s d t.
 # The separator must repeat (backreference), so "c.r.y.p.t.o 1.2" stays two tokens.
-_SPELLED_OUT = re.compile(r"[a-z0-9](?<![a-z0-9]{2})([\s\-.*_|/·~•])(?:[a-z0-9]\1){1,40}[a-z0-9](?![a-z0-9])")
+# Inside the run a letter may be drawn with a symbol (`w h @ t s a p p`, `b ! o`): kept as written
+# here, and read as its letter by the look-alike folds that follow.
+_SPELLED_OUT = re.compile(r"[a-z0-9](?<![a-z0-9]{2})([\s\-.*_|/·~•])(?:[a-z0-9@$!]\1){1,40}[a-z0-9](?![a-z0-9])")
 _SPELLED_OUT_SEPARATOR = re.compile(r"[\s\-.*_|/·~•]")
 _DIGIT_DOT_DIGIT = re.compile(r"^\d[.]\d")
 
