@@ -191,3 +191,27 @@ def test_pinyin_with_tone_marks_joins_the_chinese_beside_it() -> None:
     # "sī 我" is 私我 written in pinyin with its tone mark; the space must go as it does for "si 我".
     assert normalize("要的 sī 我").text == "要的私我"
     assert normalize("要的 si 我").text == "要的私我"
+
+
+def test_patterns_searched_one_by_one_find_what_their_alternation_finds() -> None:
+    # The first time a post holds a combination of folds, each is searched on its own instead of
+    # compiling their alternation; the two must agree, earliest first, then longest (literal
+    # tries) or first-listed (regex folds).
+    import re
+
+    from warnlib._regex import literal_alternation
+    from warnlib.normalize import _leftmost
+
+    words = ["v", "vx", "vx号", "wx", "x号"]
+    literal = re.compile(literal_alternation(words))
+    one_by_one = [re.compile(literal_alternation([w])) for w in words]
+    folds = ["a[bc]", "ab", "b{1,2}c", "c"]
+    alternation = re.compile("|".join(f"(?P<f{i}>{p})" for i, p in enumerate(folds)))
+    singles = [re.compile(p) for p in folds]
+    for text in ["加vx号，wx也行 v vx", "abcabbc cab", "vxx号 x号v", "", "ccc abab"]:
+        assert [(s, e) for s, e, _ in _leftmost(text, one_by_one, longest=True)] == [
+            m.span() for m in literal.finditer(text)
+        ]
+        assert [(s, e, k) for s, e, k in _leftmost(text, singles, longest=False)] == [
+            (*m.span(), int((m.lastgroup or "f0")[1:])) for m in alternation.finditer(text)
+        ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -199,18 +199,25 @@ def _rewrite(
     pattern: re.Pattern[str],
     replace: Callable[[re.Match[str]], str],
 ) -> tuple[str, Sequence[int], Sequence[int]]:
-    """Apply `pattern.sub(replace)` and carry the offset map along.
+    """Apply `pattern.sub(replace)` and carry the offset map along (see `_edit`)."""
+    return _edit(text, starts, ends, ((*m.span(), replace(m)) for m in pattern.finditer(text)))
 
-    Characters of a replacement all map to the whole original range the match covered.
-    """
+
+def _edit(
+    text: str,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    edits: Iterable[tuple[int, int, str]],
+) -> tuple[str, Sequence[int], Sequence[int]]:
+    """Replace each (start, end) of `text` (in order, not overlapping) by its string, and carry
+    the offset map along: characters of a replacement all map to the whole original range the
+    replaced text covered."""
     out: list[str] = []
     new_starts: list[int] = []
     new_ends: list[int] = []
     last = 0
-    for match in pattern.finditer(text):
-        replacement = replace(match)
-        start, end = match.span()
-        if replacement == match.group(0):
+    for start, end, replacement in edits:
+        if replacement == text[start:end]:
             continue
         out.append(text[last:start])
         new_starts.extend(starts[last:start])
@@ -239,6 +246,9 @@ def _collapse_spelled_out(match: re.Match[str]) -> str:
 
 
 _DIGIT_WORD_GAP = r"[\s,.\-]{1,3}"
+# How many combinations of folds `_FoldTable` remembers (each is a few hundred bytes, or one
+# compiled regex); hostile input must not grow them without bound.
+_MAX_REMEMBERED = 1024
 _DIGIT_WORD = re.compile(r"[a-z]+")
 
 
@@ -278,49 +288,136 @@ class _FoldTable:
         self.zhuyin_regex = re.compile(f"{words}|[{_ZHUYIN_LETTERS}]" if words else f"[{_ZHUYIN_LETTERS}]")
         self._variants = sorted(targets)
         self._folds = folds  # (regex, canonical) in file order
+        self._variant_regexes: list[re.Pattern[str] | None] = [None] * len(self._variants)
+        self._fold_regexes: list[re.Pattern[str] | None] = [None] * len(folds)
+        # Combinations seen once, and the alternations compiled for those seen again (`_compiled`).
+        self._seen: set[tuple[str, tuple[int, ...]]] = set()
+        self._alternations: dict[tuple[str, tuple[int, ...]], re.Pattern[str]] = {}
         # One index for both kinds, over text with digits and spaces folded (`fold_text`): a
         # variant is looked for in that form too, which may find one that is not there ("v0"
         # for "v8"), never miss one that is; the alternation built from the finds is exact.
         variant_needles = [Prefilter(frozenset({fold_text(v)})) for v in self._variants]
         self._index = PrefilterIndex([*variant_needles, *(build_prefilter(regex) for regex, _ in folds)])
 
-    def fold_regex(self, text: str) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
-        """The named-group alternation of the regex folds that could match `text`, with each
-        group's canonical form; None if none could."""
-        return self._fold(self._present(text))
-
     def read_digits(self, match: re.Match[str]) -> str:
         """A run of `digit_regex`: `plus one seven eight six ...` -> `+1786...`."""
         words = _DIGIT_WORD.findall(match.group(0))
         return "".join("+" if word == self.digit_plus else self.digit_words[word] for word in words)
 
-    def plan(self, text: str) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], tuple[str, ...]] | None]:
-        """The alternation of the literal variants that could occur in `text` and `fold_regex(text)`,
-        from one pass; the second holds for `text` as it is, so after the literal folds change
-        it, ask `fold_regex` again."""
-        present = self._present(text)
-        return self._literal(present), self._fold(present)
-
-    def _present(self, text: str) -> list[int]:
+    def present(self, text: str) -> list[int]:
+        """Which variants and folds could occur in `text`, from one Aho-Corasick pass: the
+        argument `literal_edits` and `fold_edits` take (only those are looked for)."""
         return sorted(self._index.candidates(fold_text(text)))
 
-    def _literal(self, present: list[int]) -> re.Pattern[str] | None:
+    def literal_edits(self, text: str, present: list[int]) -> list[tuple[int, int, str]] | None:
+        """Where the literal variants occur in `text` and what each becomes; None if none could."""
         count = len(self._variants)
-        variants = tuple(self._variants[i] for i in present if i < count)
-        return _literal_regex(variants) if variants else None
+        present = tuple(i for i in present if i < count)
+        if not present:
+            return None
+        targets = self.targets
+        compiled = self._compiled("literal", present)
+        if compiled is not None:
+            return [(*m.span(), targets[m.group(0)]) for m in compiled.finditer(text)]
+        patterns = [self._variant_regex(i) for i in present]
+        return [(start, end, targets[text[start:end]]) for start, end, _ in _leftmost(text, patterns, longest=True)]
 
-    def _fold(self, present: list[int]) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+    def fold_edits(self, text: str, present: list[int]) -> list[tuple[int, int, str]] | None:
+        """Where the regex folds that could match `text` match, and the canonical form of each."""
         count = len(self._variants)
-        folds = tuple(self._folds[i - count] for i in present if i >= count)
-        return _fold_regex(folds) if folds else None
+        present = tuple(i - count for i in present if i >= count)
+        if not present:
+            return None
+        folds = self._folds
+        compiled = self._compiled("fold", present)
+        if compiled is not None:
+            return [(*m.span(), folds[present[int((m.lastgroup or "f0")[1:])]][1]) for m in compiled.finditer(text)]
+        patterns = [self._fold_regex(i) for i in present]
+        return [(start, end, folds[present[k]][1]) for start, end, k in _leftmost(text, patterns, longest=False)]
+
+    def _compiled(self, kind: str, present: tuple[int, ...]) -> re.Pattern[str] | None:
+        """One alternation of the `present` variants or folds, once that combination recurs.
+
+        Compiling one costs a few hundred microseconds, as much as normalizing a post or two, and
+        most combinations are seen once; the first time, each pattern is searched on its own
+        (`_leftmost`, the same matches), and a combination seen again is compiled and kept.
+        """
+        key = (kind, present)
+        pattern = self._alternations.get(key)
+        if pattern is not None or len(present) == 1:
+            return pattern  # a single pattern is as fast on its own
+        if key not in self._seen:
+            if len(self._seen) >= _MAX_REMEMBERED:
+                self._seen.clear()
+            self._seen.add(key)
+            return None
+        if kind == "literal":
+            pattern = _literal_regex(tuple(self._variants[i] for i in present))
+        else:
+            pattern = _fold_regex(tuple(self._folds[i] for i in present))[0]
+        if len(self._alternations) >= _MAX_REMEMBERED:
+            self._alternations.clear()
+        self._alternations[key] = pattern
+        return pattern
+
+    def _variant_regex(self, i: int) -> re.Pattern[str]:
+        # Compiled on first use and kept: one per variant, a bounded set (a regex per combination
+        # of variants, as an earlier version built, kept compiling new ones on new posts).
+        regex = self._variant_regexes[i]
+        if regex is None:
+            regex = self._variant_regexes[i] = re.compile(literal_alternation([self._variants[i]]))
+        return regex
+
+    def _fold_regex(self, i: int) -> re.Pattern[str]:
+        regex = self._fold_regexes[i]
+        if regex is None:
+            regex = self._fold_regexes[i] = re.compile(self._folds[i][0])
+        return regex
 
 
-@lru_cache(maxsize=1024)
+def _leftmost(text: str, patterns: Sequence[re.Pattern[str]], *, longest: bool) -> list[tuple[int, int, int]]:
+    """The matches `finditer` of the alternation of `patterns` would give, as (start, end, which).
+
+    The earliest match wins; of matches at the same place the longest (`longest`, as a trie of
+    literals picks) or the first pattern's (as `a|b` picks); the search goes on after its end.
+    Searching each pattern on its own needs no regex compiled for the combination a post holds.
+    Patterns must not match the empty string.
+    """
+    if len(patterns) == 1:
+        return [(*m.span(), 0) for m in patterns[0].finditer(text)]
+    found: list[tuple[int, int, int]] = []
+    nexts = [pattern.search(text) for pattern in patterns]
+    while True:
+        best = -1
+        for k, match in enumerate(nexts):
+            if match is None:
+                continue
+            if best < 0:
+                best = k
+                continue
+            other = nexts[best]
+            assert other is not None
+            if match.start() < other.start() or (
+                longest and match.start() == other.start() and match.end() > other.end()
+            ):
+                best = k
+        if best < 0:
+            return found
+        chosen = nexts[best]
+        assert chosen is not None
+        start, end = chosen.span()
+        found.append((start, end, best))
+        for k, match in enumerate(nexts):
+            if match is not None and match.start() < end:
+                nexts[k] = patterns[k].search(text, end)
+
+
+@lru_cache(maxsize=64)
 def _literal_regex(variants: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(literal_alternation(variants))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)
 def _fold_regex(folds: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
     alternation = "|".join(f"(?P<f{i}>{regex})" for i, (regex, _) in enumerate(folds))
     # Tried only where one of the folds could start (see first_char_class): about 4x faster on
@@ -360,15 +457,14 @@ def normalize(text: str) -> NormalizedText:
     if table.digit_regex is not None:
         folded, starts, ends = _rewrite(folded, starts, ends, table.digit_regex, table.read_digits)
     # Literal folds first, so "加v❤" becomes "加微信" and not "加微信❤".
-    literal, found = table.plan(folded)
-    if literal is not None:
+    present = table.present(folded)
+    literal = table.literal_edits(folded, present)
+    if literal:
         before = folded
-        folded, starts, ends = _rewrite(folded, starts, ends, literal, lambda m: table.targets[m.group(0)])
+        folded, starts, ends = _edit(folded, starts, ends, literal)
         if folded != before:
-            found = table.fold_regex(folded)
-    if found is not None:
-        regex, canonicals = found
-        folded, starts, ends = _rewrite(
-            folded, starts, ends, regex, lambda m: canonicals[int((m.lastgroup or "f0")[1:])]
-        )
+            present = table.present(folded)
+    folds = table.fold_edits(folded, present)
+    if folds:
+        folded, starts, ends = _edit(folded, starts, ends, folds)
     return NormalizedText(text, folded, tuple(starts), tuple(ends))
