@@ -81,6 +81,19 @@ Spanglish):
   fall for this", "if a stranger DMs you ..., block", "is bait", "got this DM"):
     scams 80/80, 80 high; hard negatives 0/60, 0 high.
   After model 2026.12.07, trained on it: scams 80/80, 80 high; hard negatives 0/60.
+
+v14 (Chinese, 90 scams and 70 hard negatives, 43% traditional) and v15 (English, 80 scams and 60
+hard negatives, some code-mixed), blind (rules 2026.12.5, model 2026.12.07, commit 2ed9bb6):
+    v14: scams 63/90 medium or high, 52 high; hard negatives 2/70 medium or high, 0 high.
+    v15: scams 48/80 medium or high, 33 high; hard negatives 2/60 medium or high, 1 high.
+  After the rules written from them (rules 2026.12.6; v14: fake subsidies, fees to withdraw,
+  buy-backs, gift rebates, LINE/WhatsApp contacts, doubt and loss cues; v15: pre-IPO offers,
+  loans to trade, binary options, account handover, fixed odds, gifting circles, "selected for"
+  pitches, refunded losses, high fixed rates, pension release, task sets, withdrawal holds,
+  symbols drawn as letters, handles spelled in words, apps named by their icon), no retrain:
+    v14: scams 88/90, 81 high; hard negatives 0/70.   v15: scams 67/80, 55 high; 0/60.
+  After model 2026.12.08, trained on them (cuts medium 0.83, high 0.92):
+    v14: scams 90/90, 87 high; hard negatives 0/70.   v15: scams 75/80, 67 high; 0/60.
 """
 
 from __future__ import annotations
@@ -166,6 +179,12 @@ TUNED = [
     ),
     BatchFloors(
         "v11-train.jsonl", 80, scams_flagged=79, scams_high=78, negatives_flagged=1, negatives_high=0, negatives=60
+    ),
+    BatchFloors(
+        "v14-train.jsonl", 90, scams_flagged=89, scams_high=85, negatives_flagged=1, negatives_high=0, negatives=70
+    ),
+    BatchFloors(
+        "v15-train.jsonl", 80, scams_flagged=73, scams_high=64, negatives_flagged=1, negatives_high=0, negatives=60
     ),
 ]
 
