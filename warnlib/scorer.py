@@ -61,8 +61,11 @@ MODEL_EVIDENCE_LOOKAHEAD = 8 * MODEL_EVIDENCE_TERMS
 MIN_EVIDENCE_CHARS = 2
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]+")
-_SENTENCE_END = re.compile(r"[。！？!?\n；;]|$")
-_CLAUSE_END = re.compile(r"[,，。！？!?\n；;]|$")
+# Where a narrated stretch ends (see `Scorer._narrated_regions`): Chinese and English sentence
+# marks, and an English full stop before a space (normalization turns line breaks into spaces),
+# so that in "They asked for my wallet. Reach them at …" the poster's own call is not retold.
+_SENTENCE_END = re.compile(r"[。！？!?\n；;]|\.(?=\s)|$")
+_CLAUSE_END = re.compile(r"[,，。！？!?\n；;]|\.(?=\s)|$")
 
 
 class TextTooLongError(ValueError):
