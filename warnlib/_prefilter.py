@@ -33,6 +33,9 @@ _MAX_EXACT = 256
 # Needles longer than this add little selectivity and only cost automaton size.
 _MAX_NEEDLE = 6
 _MAX_CLASS_SIZE = 512
+# A second needle set (`Prefilter.also`) is kept only when at least this rare (`_cost`): one that
+# nearly every post holds ("me", a space) costs a look-up and rules out nothing.
+_SECOND_MAX_COST = 0.5
 
 
 class _Unbounded(Exception):
@@ -158,30 +161,49 @@ def _best(options: list[set[str]]) -> set[str] | None:
     return min(usable, key=_cost) if usable else None
 
 
-def _needles_sequence(items: list[Any]) -> set[str] | None:
-    """Strings one of which every match of the sequence contains, or None when there are none.
-
-    Candidates: each run of consecutive items whose exact sets are known (their product is a
-    substring of every match), and the needles of each item that is not exact; the rarest wins.
-    """
+def _options(items: list[Any]) -> list[tuple[int, int, set[str]]]:
+    """What a match of the sequence must contain, as (first item, item after the last, strings):
+    each run of consecutive items whose exact sets are known (their product is a substring of
+    every match), and the needles of each item that is not exact."""
     exact = [_exact(item) for item in items]
-    options: list[set[str]] = []
+    options: list[tuple[int, int, set[str]]] = []
     for start, strings in enumerate(exact):
         if strings is None:
-            options.append(_needles(items[start]) or set())
+            options.append((start, start + 1, _needles(items[start]) or set()))
             continue
         run: set[str] | None = {""}
-        for following in exact[start:]:
+        for end in range(start, len(exact)):
+            following = exact[end]
             if following is None:
                 break
             run = _product(run, following)  # type: ignore[arg-type]
             if run is None:
                 break
-            options.append(run)
+            options.append((start, end + 1, run))
             if min(map(len, run)) >= _MAX_NEEDLE:
                 break
-    best = _best(options)
+    return [option for option in options if option[2] and "" not in option[2]]
+
+
+def _needles_sequence(items: list[Any]) -> set[str] | None:
+    """Strings one of which every match of the sequence contains, or None when there are none
+    (the rarest of its `_options`)."""
+    best = _best([strings for _, _, strings in _options(items)])
     return {needle[:_MAX_NEEDLE] for needle in best} if best else None
+
+
+def _two_needle_sets(items: list[Any]) -> tuple[set[str], set[str]] | None:
+    """The rarest option of the sequence, and the rarest of those from items it does not cover:
+    every match holds one string of each, in different places. The second is empty when none is
+    rare enough to be worth a look-up (`_SECOND_MAX_COST`)."""
+    options = _options(items)
+    if not options:
+        return None
+    first = min(options, key=lambda option: _cost(option[2]))
+    apart = [o for o in options if o[1] <= first[0] or o[0] >= first[1]]
+    second = min(apart, key=lambda option: _cost(option[2])) if apart else None
+    also = second[2] if second is not None and _cost(second[2]) < _SECOND_MAX_COST else set()
+    return {n[:_MAX_NEEDLE] for n in first[2]}, {n[:_MAX_NEEDLE] for n in also}
 
 
 def _needles(item: tuple[Any, Any]) -> set[str] | None:
@@ -206,13 +228,17 @@ def _needles(item: tuple[Any, Any]) -> set[str] | None:
 
 @dataclass(frozen=True)
 class Prefilter:
-    """Needles (folded strings) one of which every match of a rule part contains."""
+    """Needles (folded strings) one of which every match of a rule part contains, and, when
+    `also` is not empty, one of `also` too (found in another part of the match)."""
 
     needles: frozenset[str]
+    also: frozenset[str] = frozenset()
 
     def may_match(self, folded: str) -> bool:
         """False only when no match is possible in a text (passed through `fold_text`)."""
-        return any(needle in folded for needle in self.needles)
+        if not any(needle in folded for needle in self.needles):
+            return False
+        return not self.also or any(needle in folded for needle in self.also)
 
 
 def build_prefilter(pattern: str) -> Prefilter | None:
@@ -220,10 +246,13 @@ def build_prefilter(pattern: str) -> Prefilter | None:
     _parser = _sre_parser()
 
     try:
-        needles = _needles_sequence(list(_parser.parse(pattern)))
+        found = _two_needle_sets(list(_parser.parse(pattern)))
     except (re.error, RecursionError):
         return None
-    return Prefilter(frozenset(needles)) if needles else None
+    if found is None:
+        return None
+    needles, also = found
+    return Prefilter(frozenset(needles), frozenset(also))
 
 
 def build_prefilter_any(patterns: Iterable[str]) -> Prefilter | None:
@@ -254,23 +283,43 @@ _OTHER_SPACE = re.compile(r"[^\S ]")
 
 
 class PrefilterIndex:
-    """Which of many prefilters could match a text, found in one pass over the text."""
+    """Which of many prefilters could match a text, found in one pass over the text.
+
+    Each prefilter's `needles` own its position; its `also` needles (if any) own a second slot,
+    numbered after all positions. A position is a candidate when one of its needles is found
+    and, if it has a second slot, one of that slot's too.
+    """
 
     def __init__(self, prefilters: list[Prefilter | None]) -> None:
         self._always = frozenset(i for i, prefilter in enumerate(prefilters) if prefilter is None)
         owners: dict[str, list[int]] = {}
+        second: dict[int, int] = {}
         for i, prefilter in enumerate(prefilters):
-            if prefilter is not None:
-                for needle in prefilter.needles:
-                    owners.setdefault(needle, []).append(i)
+            if prefilter is None:
+                continue
+            for needle in prefilter.needles:
+                owners.setdefault(needle, []).append(i)
+            if prefilter.also:
+                slot = second[i] = len(prefilters) + len(second)
+                for needle in prefilter.also:
+                    owners.setdefault(needle, []).append(slot)
         self._needles = list(owners)
         self._owners = [frozenset(owners[needle]) for needle in self._needles]
+        self._second = second
+        self._needs_second = frozenset(second)
+        self._second_slots = frozenset(second.values())
         self._automaton = _automaton(self._needles)
 
     def candidates(self, folded: str) -> frozenset[int]:
         """Positions (in the list given at construction) of the prefilters that may match `folded`."""
-        # One union of the owners of every needle found, in C.
-        return self._always.union(*map(self._owners.__getitem__, self._hits(folded)))
+        # One union of the owners of every needle found, in C; then the positions whose second
+        # slot was not found are dropped.
+        found = frozenset().union(*map(self._owners.__getitem__, self._hits(folded)))
+        if self._second:
+            second = self._second
+            missing = [i for i in found & self._needs_second if second[i] not in found]
+            found = found.difference(self._second_slots, missing)
+        return self._always.union(found)
 
     def _hits(self, folded: str) -> set[int] | list[int]:
         if self._automaton is not None:

@@ -493,7 +493,14 @@ class Scorer:
         folded = analysis.folded
         scale = self.model.calibration.model_weight
         kept: list[ModelEvidence] = []
-        for term in self.model.terms(analysis.model_input, limit=MODEL_EVIDENCE_LOOKAHEAD):
+        # A model that can rank its terms lazily (`LinearTextModel.ranked_terms`) builds only those read.
+        ranked = getattr(self.model, "ranked_terms", None)
+        terms = (
+            itertools.islice(ranked(analysis.model_input), MODEL_EVIDENCE_LOOKAHEAD)
+            if ranked is not None
+            else self.model.terms(analysis.model_input, limit=MODEL_EVIDENCE_LOOKAHEAD)
+        )
+        for term in terms:
             if len(kept) >= MODEL_EVIDENCE_TERMS or term.contribution <= 0:
                 break
             needle = term.text
