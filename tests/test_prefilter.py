@@ -36,10 +36,11 @@ DATA = Path(__file__).resolve().parent / "data"
         (r"\d{1,3}倍", "赚了三倍", False),
         (r"dm\s{1,2}me", "dm\u3000me", True),  # \s is every Unicode space
         (r"(?<![a-z])dm", "pls dm", True),
-        # A second literal apart from the first is required too (Prefilter.also): 转 and one of 返/倍.
-        (r"转.{0,8}返.{0,3}倍", "转账", False),
-        (r"转.{0,8}返.{0,3}倍", "转账后返还两倍", True),
+        (r"转.{0,8}返.{0,3}倍", "转账", True),  # 返 and 倍 alone are too common for a second look-up
         (r"转.{0,8}返.{0,3}倍", "返还", False),
+        # A rarer second literal apart from the first is required too (Prefilter.also).
+        (r"转.{0,8}返还.{0,3}倍", "转账", False),
+        (r"转账.{0,8}返还.{0,3}倍", "转账后返还两倍", True),
         (r"(?:dm|pm)\s{1,2}(?:me|us)", "dm sent", False),  # the whole exact run "dm me" / "pm us" / ... is required
         (r"(?:赚|挣)了?\d{1,4}万", "赚了很多", False),
         (r"(?:老师)?带单", "带单", True),

@@ -35,7 +35,7 @@ _MAX_NEEDLE = 6
 _MAX_CLASS_SIZE = 512
 # A second needle set (`Prefilter.also`) is kept only when at least this rare (`_cost`): one that
 # nearly every post holds ("me", a space) costs a look-up and rules out nothing.
-_SECOND_MAX_COST = 0.5
+_SECOND_MAX_COST = 0.05
 
 
 class _Unbounded(Exception):
