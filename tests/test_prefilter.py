@@ -162,3 +162,34 @@ def test_fold_text_is_the_fold_table_over_every_code_point() -> None:
     every = "".join(chr(x) for x in range(0x110000) if not 0xD800 <= x <= 0xDFFF)
     assert fold_text(every) == every.translate(_fold_table())
     assert fold_text("２0２６年 ５月\u3000\t1") == "0000年 0月  0"
+
+
+def test_the_money_growth_precheck_never_skips_a_post_with_a_large_amount() -> None:
+    # MoneyGrowth skips find_amounts when the text cannot hold an amount of 10,000 or more.
+    import json
+    from pathlib import Path
+
+    from warnlib.extractors import _MAY_HOLD_TEN_THOUSAND
+    from warnlib.normalize import normalize
+    from warnlib.numbers import find_amounts
+
+    data = Path(__file__).parent / "data"
+    texts = [json.loads(line)["text"] for path in sorted(data.glob("*.jsonl")) for line in path.open(encoding="utf-8")]
+    texts += [
+        "$15 000",
+        "10,000",
+        "1.5万",
+        "20k",
+        "一万",
+        "十亿",
+        "20 thousand",
+        "3 grand",
+        "12345",
+        "2.5m",
+        "100百",
+        "5w",
+    ]
+    for text in texts:
+        normalized = normalize(text).text
+        if any(amount.value >= 10_000 for amount in find_amounts(normalized)):
+            assert _MAY_HOLD_TEN_THOUSAND.search(normalized), text

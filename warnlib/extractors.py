@@ -148,6 +148,11 @@ def _near(amounts: list[Amount], starts: list[int], first: Amount, max_gap: int)
     return [a for a in amounts[lo:hi] if a is not first]
 
 
+# Every way `warnlib.numbers` can write an amount of 10,000 or more holds one of these (a test
+# checks it against find_amounts on every labeled post).
+_MAY_HOLD_TEN_THOUSAND = re.compile(r"\d(?:\d{4}|[,. ]\d{3}|\s{0,1}(?:[千百万亿kwm]|thousand|grand))|[万亿]")
+
+
 class MoneyGrowth(_Tunable):
     """A small stake turned into a fortune: `从3000块开始…24万`, `5,000 into 1 million`."""
 
@@ -177,9 +182,12 @@ class MoneyGrowth(_Tunable):
     requires = AMOUNT_PATTERNS
 
     def extract(self, text: str) -> list[Span]:
+        # Every result must reach min_result: most posts hold no amount that large, and need not
+        # be read further. Below, cheaper still: no amount of 10,000 or more can be written
+        # without five digits in a row, a digit group, a unit after a number, or 万/亿.
+        if self.min_result >= 10_000 and not _MAY_HOLD_TEN_THOUSAND.search(text):
+            return []
         amounts = find_amounts(text)
-        # Every result must reach min_result: most posts hold no amount that large (every 一 is
-        # an amount), and need not be read further.
         if not any(a.value >= self.min_result for a in amounts):
             return []
         starts = [a.start for a in amounts]
