@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pytest
@@ -127,10 +128,12 @@ def test_folds_run_only_where_they_could_match_yet_change_nothing() -> None:
     from pathlib import Path
 
     from warnlib import normalize as module
+    from warnlib._regex import literal_alternation
 
     table = module._fold_table()
-    whole_literal = module._literal_regex(tuple(table._variants))
-    whole_folds, canonicals = module._fold_regex(tuple(table._folds))
+    whole_literal = re.compile(literal_alternation(table._variants))
+    whole_folds = re.compile("|".join(f"(?P<f{i}>{regex})" for i, (regex, _) in enumerate(table._folds)))
+    canonicals = [canonical for _, canonical in table._folds]
 
     def reference(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
         folded, starts, ends = module._map_chars(text)

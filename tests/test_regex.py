@@ -125,15 +125,14 @@ def test_first_char_class(patterns: list[str], expected: str | None) -> None:
 HOSTILE_FOLD_TEXTS = ["w0rk pr0fit gu4ranteed 1o0o 77OO", "加 v 加vx jia wo wei  xin", "coin888 0x6e0f70 a1b2c3"]
 
 
-def test_the_fold_alternation_is_gated_and_matches_as_without_the_gate() -> None:
+def test_the_folds_searched_one_by_one_match_as_their_whole_alternation() -> None:
     table = normalize._fold_table()
-    gated, _ = normalize._fold_regex(tuple(table._folds))
-    assert gated.pattern.startswith("(?=[")
-    plain = re.compile("|".join(f"(?P<f{i}>{regex})" for i, (regex, _) in enumerate(table._folds)))
+    whole = re.compile("|".join(f"(?P<f{i}>{regex})" for i, (regex, _) in enumerate(table._folds)))
+    singles = [re.compile(regex) for regex, _ in table._folds]
     for text in [*TEXTS, *HOSTILE_FOLD_TEXTS]:
         folded = normalize._map_chars(text)[0]
-        assert [(m.span(), m.lastgroup) for m in gated.finditer(folded)] == [
-            (m.span(), m.lastgroup) for m in plain.finditer(folded)
+        assert normalize._leftmost(folded, singles, longest=False) == [
+            (*m.span(), int((m.lastgroup or "f0")[1:])) for m in whole.finditer(folded)
         ]
 
 

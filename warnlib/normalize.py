@@ -246,22 +246,20 @@ def _collapse_spelled_out(match: re.Match[str]) -> str:
 
 
 _DIGIT_WORD_GAP = r"[\s,.\-]{1,3}"
-# How many combinations of folds `_FoldTable` remembers (each is a few hundred bytes, or one
-# compiled regex); hostile input must not grow them without bound.
-_MAX_REMEMBERED = 1024
 _DIGIT_WORD = re.compile(r"[a-z]+")
 
 
 class _FoldTable:
     """The look-alike folds of lookalikes.toml, each run only on posts that could hold it.
 
-    Literal variants ("薇信", "v❤") are one trie alternation; regex folds are one alternation of
-    named groups, run in one pass (a fold may not rely on another's output), the group that
-    matched naming the canonical form to write. Most posts hold none of them, yet scanning every
+    Literal variants ("薇信", "v❤") act as one trie alternation (the longest at a place wins);
+    regex folds as one alternation of named groups, in one pass (a fold may not rely on another's
+    output; the first listed wins at a place). Most posts hold none of them, yet scanning every
     post with both alternations was half the cost of normalizing. So one Aho-Corasick pass finds
     which variants occur and which regex folds' needles (see `warnlib._prefilter`) occur, and
-    only an alternation of those runs. Leaving out an alternative that cannot match anywhere in
-    the text changes no match: the result is the same as with the whole alternation.
+    only those are searched, each on its own (`_leftmost`), which finds what their alternation
+    would. Leaving out an alternative that cannot match anywhere in the text changes no match:
+    the result is the same as with the whole alternation (tests/test_normalize.py checks).
     """
 
     def __init__(
@@ -290,9 +288,6 @@ class _FoldTable:
         self._folds = folds  # (regex, canonical) in file order
         self._variant_regexes: list[re.Pattern[str] | None] = [None] * len(self._variants)
         self._fold_regexes: list[re.Pattern[str] | None] = [None] * len(folds)
-        # Combinations seen once, and the alternations compiled for those seen again (`_compiled`).
-        self._seen: set[tuple[str, tuple[int, ...]]] = set()
-        self._alternations: dict[tuple[str, tuple[int, ...]], re.Pattern[str]] = {}
         # One index for both kinds, over text with digits and spaces folded (`fold_text`): a
         # variant is looked for in that form too, which may find one that is not there ("v0"
         # for "v8"), never miss one that is; the alternation built from the finds is exact.
@@ -316,9 +311,6 @@ class _FoldTable:
         if not present:
             return None
         targets = self.targets
-        compiled = self._compiled("literal", present)
-        if compiled is not None:
-            return [(*m.span(), targets[m.group(0)]) for m in compiled.finditer(text)]
         patterns = [self._variant_regex(i) for i in present]
         return [(start, end, targets[text[start:end]]) for start, end, _ in _leftmost(text, patterns, longest=True)]
 
@@ -329,40 +321,13 @@ class _FoldTable:
         if not present:
             return None
         folds = self._folds
-        compiled = self._compiled("fold", present)
-        if compiled is not None:
-            return [(*m.span(), folds[present[int((m.lastgroup or "f0")[1:])]][1]) for m in compiled.finditer(text)]
         patterns = [self._fold_regex(i) for i in present]
         return [(start, end, folds[present[k]][1]) for start, end, k in _leftmost(text, patterns, longest=False)]
 
-    def _compiled(self, kind: str, present: tuple[int, ...]) -> re.Pattern[str] | None:
-        """One alternation of the `present` variants or folds, once that combination recurs.
-
-        Compiling one costs a few hundred microseconds, as much as normalizing a post or two, and
-        most combinations are seen once; the first time, each pattern is searched on its own
-        (`_leftmost`, the same matches), and a combination seen again is compiled and kept.
-        """
-        key = (kind, present)
-        pattern = self._alternations.get(key)
-        if pattern is not None or len(present) == 1:
-            return pattern  # a single pattern is as fast on its own
-        if key not in self._seen:
-            if len(self._seen) >= _MAX_REMEMBERED:
-                self._seen.clear()
-            self._seen.add(key)
-            return None
-        if kind == "literal":
-            pattern = _literal_regex(tuple(self._variants[i] for i in present))
-        else:
-            pattern = _fold_regex(tuple(self._folds[i] for i in present))[0]
-        if len(self._alternations) >= _MAX_REMEMBERED:
-            self._alternations.clear()
-        self._alternations[key] = pattern
-        return pattern
-
     def _variant_regex(self, i: int) -> re.Pattern[str]:
-        # Compiled on first use and kept: one per variant, a bounded set (a regex per combination
-        # of variants, as an earlier version built, kept compiling new ones on new posts).
+        # Compiled on first use and kept: one per variant, a bounded set. (A regex per combination
+        # of variants, as an earlier version built, kept compiling new ones on new posts, at a
+        # few hundred microseconds each; searched one by one, a post's few run as fast.)
         regex = self._variant_regexes[i]
         if regex is None:
             regex = self._variant_regexes[i] = re.compile(literal_alternation([self._variants[i]]))
@@ -410,19 +375,6 @@ def _leftmost(text: str, patterns: Sequence[re.Pattern[str]], *, longest: bool) 
         for k, match in enumerate(nexts):
             if match is not None and match.start() < end:
                 nexts[k] = patterns[k].search(text, end)
-
-
-@lru_cache(maxsize=64)
-def _literal_regex(variants: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(literal_alternation(variants))
-
-
-@lru_cache(maxsize=64)
-def _fold_regex(folds: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
-    alternation = "|".join(f"(?P<f{i}>{regex})" for i, (regex, _) in enumerate(folds))
-    # Tried only where one of the folds could start (see first_char_class): about 4x faster on
-    # the folds every post may hold (digits among letters, o among digits).
-    return re.compile(gated(alternation, (regex for regex, _ in folds))), tuple(canonical for _, canonical in folds)
 
 
 @lru_cache(maxsize=1)
