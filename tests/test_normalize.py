@@ -142,6 +142,7 @@ def test_folds_run_only_where_they_could_match_yet_change_nothing() -> None:
         )
         for pattern in (module._SEPARATED_CJK, module._SPACE_CJK_LATIN):
             folded, starts, ends = module._rewrite(folded, starts, ends, pattern, lambda m: "")
+        folded, starts, ends = module._rewrite(folded, starts, ends, module._SPACED_DIGITS, module._join_digits)
         folded, starts, ends = module._rewrite(folded, starts, ends, module._SPELLED_OUT, module._collapse_spelled_out)
         assert table.digit_regex is not None
         folded, starts, ends = module._rewrite(folded, starts, ends, table.digit_regex, table.read_digits)

@@ -383,8 +383,10 @@ class ResourcePrice(_Tunable):
         r"|(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s{0,1}(?:元|块|rmb|usd|dollars?|bucks)(?![a-z])"
     )
     _resource = re.compile(
-        r"手册|秘籍|秘诀|源码|社群|会员|内参|指标|策略|信号|喊单|带单|vip|course|blueprint|e-?book|signals?|membership|masterclass|playbook|mentorship|group"
+        r"手册|秘籍|秘诀|源码|社群|会员|内参|指标|策略|信号|喊单|带单|vip|course|blueprint|e-?book|signals?|membership|masterclass|playbook|mentorship|group(?!s?\s{1,2}of\s)"
     )
+    # A rate for someone's time is a fee for a service, not the price of a resource: "$35/hr".
+    _per_hour = re.compile(r"\s{0,1}(?:/|per\s|an\s|a\s)\s{0,1}(?:hr|hour|session|lesson|class)(?![a-z])")
     # A price between min_price and max_price within `window` characters of a resource word.
     tunable: ClassVar[dict[str, str]] = {"min_price": "number", "max_price": "number", "window": "number"}
     min_price: float
@@ -396,7 +398,7 @@ class ResourcePrice(_Tunable):
         window = int(self.window)
         for match in self._price.finditer(text):
             value = float(match.group(1) or match.group(2))
-            if not self.min_price <= value <= self.max_price:
+            if not self.min_price <= value <= self.max_price or self._per_hour.match(text, match.end()):
                 continue
             lo, hi = max(0, match.start() - window), match.end() + window
             resource = self._resource.search(text, lo, hi)

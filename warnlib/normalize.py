@@ -54,6 +54,10 @@ _SPACE_CJK_LATIN = re.compile(
 # Inside the run a letter may be drawn with a symbol (`w h @ t s a p p`, `b ! o`): kept as written
 # here, and read as its letter by the look-alike folds that follow.
 _SPELLED_OUT = re.compile(r"[a-z0-9](?<![a-z0-9]{2})([\s\-.*_|/·~•])(?:[a-z0-9@$!]\1){1,40}[a-z0-9](?![a-z0-9])")
+# A phone number typed one digit at a time, its groups set off by other marks: "9 8 7 1 0 • 4 4 2",
+# "0 8 1 – 3 4 4 – 7 7 2". Seven or more single digits, each after a space or a dash, dot or bullet.
+_SPACED_DIGITS = re.compile(r"\d(?<!\d\d)(?:(?:[ ]{1,2}|[ ]{0,2}[•·\-–—.][ ]{0,2})\d(?!\d)){6,15}")
+_SPACED_DIGITS_GAP = re.compile(r"\D")
 _SPELLED_OUT_SEPARATOR = re.compile(r"[\s\-.*_|/·~•]")
 _DIGIT_DOT_DIGIT = re.compile(r"^\d[.]\d")
 
@@ -236,6 +240,10 @@ def _edit(
     return "".join(out), new_starts, new_ends
 
 
+def _join_digits(match: re.Match[str]) -> str:
+    return _SPACED_DIGITS_GAP.sub("", match.group(0))
+
+
 def _collapse_spelled_out(match: re.Match[str]) -> str:
     token = match.group(0)
     if _DIGIT_DOT_DIGIT.match(token) and token.count(".") == len(_SPELLED_OUT_SEPARATOR.findall(token)):
@@ -405,6 +413,7 @@ def normalize(text: str) -> NormalizedText:
         )
     folded, starts, ends = _rewrite(folded, starts, ends, _SEPARATED_CJK, lambda m: "")
     folded, starts, ends = _rewrite(folded, starts, ends, _SPACE_CJK_LATIN, lambda m: "")
+    folded, starts, ends = _rewrite(folded, starts, ends, _SPACED_DIGITS, _join_digits)
     folded, starts, ends = _rewrite(folded, starts, ends, _SPELLED_OUT, _collapse_spelled_out)
     if table.digit_regex is not None:
         folded, starts, ends = _rewrite(folded, starts, ends, table.digit_regex, table.read_digits)
