@@ -140,8 +140,8 @@ def test_folds_run_only_where_they_could_match_yet_change_nothing() -> None:
         folded, starts, ends = module._rewrite(
             folded, starts, ends, table.zhuyin_regex, lambda m: table.zhuyin.get(m.group(0), "")
         )
-        for pattern in (module._SEPARATED_CJK, module._SPACE_CJK_LATIN):
-            folded, starts, ends = module._rewrite(folded, starts, ends, pattern, lambda m: "")
+        folded, starts, ends = module._rewrite(folded, starts, ends, module._SEPARATED_CJK, module._drop_separator)
+        folded, starts, ends = module._rewrite(folded, starts, ends, module._SPACE_CJK_LATIN, lambda m: "")
         folded, starts, ends = module._rewrite(folded, starts, ends, module._SPACED_DIGITS, module._join_digits)
         folded, starts, ends = module._rewrite(folded, starts, ends, module._SPELLED_OUT, module._collapse_spelled_out)
         assert table.digit_regex is not None
@@ -219,3 +219,9 @@ def test_patterns_searched_one_by_one_find_what_their_alternation_finds() -> Non
         assert [(s, e, k) for s, e, k in _leftmost(text, singles, longest=False)] == [
             (*m.span(), int((m.lastgroup or "f0")[1:])) for m in alternation.finditer(text)
         ]
+
+
+def test_a_quote_of_chinese_words_keeps_its_marks_a_split_word_loses_them() -> None:
+    assert normalize('加"微"信').text == "加微信"
+    assert normalize('他说"加我微信带你赚钱"然后').text == '他说"加我微信带你赚钱"然后'
+    assert normalize("加.微.信").text == "加微信"

@@ -240,6 +240,20 @@ def _edit(
     return "".join(out), new_starts, new_ends
 
 
+def _drop_separator(match: re.Match[str]) -> str:
+    """A separator between Chinese characters goes (加.微.信), except a lone '"' that opens or
+    closes a quote of more than two characters (他说"加我微信"): quotes tell whose words those are."""
+    if match.group(0) != '"':
+        return ""
+    text, at = match.string, match.start()
+    after = text.find('"', at + 1, at + _MAX_QUOTE + 2)
+    before = text.rfind('"', max(0, at - _MAX_QUOTE - 1), at)
+    return '"' if (after != -1 and after - at > 3) or (before != -1 and at - before > 3) else ""
+
+
+_MAX_QUOTE = 200  # as the narration's quote patterns (context.toml)
+
+
 def _join_digits(match: re.Match[str]) -> str:
     return _SPACED_DIGITS_GAP.sub("", match.group(0))
 
@@ -411,7 +425,7 @@ def normalize(text: str) -> NormalizedText:
         folded, starts, ends = _rewrite(
             folded, starts, ends, table.zhuyin_regex, lambda m: table.zhuyin.get(m.group(0), "")
         )
-    folded, starts, ends = _rewrite(folded, starts, ends, _SEPARATED_CJK, lambda m: "")
+    folded, starts, ends = _rewrite(folded, starts, ends, _SEPARATED_CJK, _drop_separator)
     folded, starts, ends = _rewrite(folded, starts, ends, _SPACE_CJK_LATIN, lambda m: "")
     folded, starts, ends = _rewrite(folded, starts, ends, _SPACED_DIGITS, _join_digits)
     folded, starts, ends = _rewrite(folded, starts, ends, _SPELLED_OUT, _collapse_spelled_out)
