@@ -94,6 +94,22 @@ hard negatives, some code-mixed), blind (rules 2026.12.5, model 2026.12.07, comm
     v14: scams 88/90, 81 high; hard negatives 0/70.   v15: scams 67/80, 55 high; 0/60.
   After model 2026.12.08, trained on them (cuts medium 0.83, high 0.92):
     v14: scams 90/90, 87 high; hard negatives 0/70.   v15: scams 75/80, 67 high; 0/60.
+
+v18 (English) and v19 (Chinese), 80 scams and 60 hard negatives each, and v20 (100 Chinese
+hard negatives: news reports, police and bank notices, court verdicts, victims' accounts that
+retell a scam's script), blind (rules 2026.12.6, model 2026.12.08, commit 52407c2):
+    v18: scams 47/80 medium or high, 40 high; hard negatives 2/60 medium or high, 1 high.
+    v19: scams 59/80 medium or high, 57 high; hard negatives 3/60 medium or high, 2 high.
+    v20: 3/100 medium or high, 2 high.
+v21 (English) and v22 (Chinese), 80 scams and 60 hard negatives each, blind (the v18-v20 rules,
+model 2026.12.08, commit dc7cefc):
+    v21: scams 45/80 medium or high, 36 high; hard negatives 3/60 medium or high, 2 high.
+    v22: scams 59/80 medium or high, 50 high; hard negatives 1/60 medium or high, 0 high.
+  After the rules written from them (rules 2026.12.6 continued; see the commits) and model
+  2026.12.09, trained on them (cuts medium 0.81, high 0.91):
+    v18: 80/80, 70 high; 0/60.   v19: 80/80, 80 high; 0/60.   v20: 0/100.
+    v21: 80/80, 70 high; 0/60.   v22: 80/80, 75 high; 0/60.
+  v14 and v15 after model 2026.12.09: v14 90/90, 87 high; v15 79/80, 72 high; negatives 0.
 """
 
 from __future__ import annotations
@@ -185,6 +201,20 @@ TUNED = [
     ),
     BatchFloors(
         "v15-train.jsonl", 80, scams_flagged=73, scams_high=64, negatives_flagged=1, negatives_high=0, negatives=60
+    ),
+    BatchFloors(
+        "v18-train.jsonl", 80, scams_flagged=78, scams_high=67, negatives_flagged=1, negatives_high=0, negatives=60
+    ),
+    BatchFloors(
+        "v19-train.jsonl", 80, scams_flagged=78, scams_high=77, negatives_flagged=1, negatives_high=0, negatives=60
+    ),
+    BatchFloors(
+        "v21-train.jsonl", 80, scams_flagged=78, scams_high=67, negatives_flagged=1, negatives_high=0, negatives=60
+    ),
+    # v20 holds only hard negatives (news, police and official notices).
+    BatchFloors("v20-train.jsonl", 0, 0, 0, negatives_flagged=1, negatives_high=0, negatives=100),
+    BatchFloors(
+        "v22-train.jsonl", 80, scams_flagged=78, scams_high=72, negatives_flagged=1, negatives_high=0, negatives=60
     ),
 ]
 

@@ -7,7 +7,7 @@ Score a post and read why::
     >>> a.level
     'high'
     >>> sorted(s.rule for s in a.signals)[:3]
-    ['extract.contact_diversion.handle', 'zh.contact_diversion.app_mention', 'zh.copy_trading.mentor']
+    ['extract.contact_diversion.handle', 'zh.contact_diversion.app_mention', 'zh.contact_diversion.id_given']
 
 `score()` uses a shared default `Scorer`; build your own `Scorer` to load extra
 rule packs, an allow-list or other thresholds. Importing this package is cheap:
