@@ -175,6 +175,17 @@ from tests.conftest import BatchFloors, check_batch_floors
 # 2026.12.07); never tuned on or trained on:
 #   v12: scams 46/60 medium or high, 39 high; negatives 0/60.
 #   v13: scams 52/60 medium or high, 45 high; negatives 2/60 medium or high, 1 high.
+#
+# v16-holdout (120 posts, Chinese: 60 scams, 20 obfuscated, 60 hard negatives; 40% traditional)
+# and v17-holdout (120 posts, English: 60 scams, 20 obfuscated, 60 hard negatives), written blind
+# at the start of the session that wrote v14-v22 and measured once at its end, on d5dcff7 (rules
+# 2026.12.6 with everything written from v14-v22, model 2026.12.09); never read, tuned or
+# trained on:
+#   v16: scams 56/60 medium or high, 54 high; negatives 0/60.
+#   v17: scams 44/60 medium or high, 38 high; negatives 0/60.
+# The older held-out sets on the same commit (never tuned on; misses never read):
+#   v3 91/100, 79 high, negatives 4, 1 high;  v6 71/80, 67 high, 0;  v8 71/80, 70 high, 1, 1 high;
+#   v10 72/80, 69 high, 1, 1 high;  v12 50/60, 46 high, 0;  v13 55/60, 50 high, 2, 1 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
@@ -184,6 +195,8 @@ HELD_OUT = [
     ),
     BatchFloors("v12-holdout.jsonl", 60, scams_flagged=44, scams_high=37, negatives_flagged=1, negatives_high=0),
     BatchFloors("v13-holdout.jsonl", 60, scams_flagged=50, scams_high=43, negatives_flagged=3, negatives_high=1),
+    BatchFloors("v16-holdout.jsonl", 60, scams_flagged=54, scams_high=52, negatives_flagged=1, negatives_high=0),
+    BatchFloors("v17-holdout.jsonl", 60, scams_flagged=42, scams_high=36, negatives_flagged=1, negatives_high=0),
 ]
 
 TUNED = [
