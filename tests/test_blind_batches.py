@@ -193,6 +193,10 @@ from tests.conftest import BatchFloors, check_batch_floors
 # The older held-out sets on the same commit (never tuned on; misses never read):
 #   v3 91/100, 79 high, negatives 4, 1 high;  v6 71/80, 67 high, 0;  v8 71/80, 70 high, 1, 1 high;
 #   v10 72/80, 69 high, 1, 1 high;  v12 50/60, 46 high, 0;  v13 55/60, 50 high, 2, 1 high.
+# After the v23 English rules and model 2026.12.10 (4342b9f; still never read, tuned or trained on):
+#   v16 56/60, 53 high, 0;  v17 45/60, 40 high, 0;  v3 93/100, 80 high, 4, 1 high;  v6 71/80, 68
+#   high, 0;  v8 73/80, 71 high, 1, 1 high;  v10 72/80, 70 high, 1, 1 high;  v12 51/60, 47 high, 0;
+#   v13 55/60, 51 high, 2, 1 high;  zh-holdout 166/184, 155 high, 1, 0 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
