@@ -210,39 +210,22 @@ HELD_OUT = [
     BatchFloors("v17-holdout.jsonl", 60, scams_flagged=42, scams_high=36, negatives_flagged=1, negatives_high=0),
 ]
 
+# Columns: file, scams, at least flagged, at least high, negatives at most flagged, at most high,
+# and the number of negatives when it differs from the number of scams.
 TUNED = [
-    BatchFloors("v4-train.jsonl", 80, scams_flagged=71, scams_high=60, negatives_flagged=5, negatives_high=1),
-    BatchFloors("v5-train.jsonl", 80, scams_flagged=78, scams_high=74, negatives_flagged=1, negatives_high=0),
-    BatchFloors("v7-train.jsonl", 80, scams_flagged=79, scams_high=73, negatives_flagged=1, negatives_high=0),
-    BatchFloors(
-        "v9-train.jsonl", 80, scams_flagged=79, scams_high=76, negatives_flagged=1, negatives_high=0, negatives=60
-    ),
-    BatchFloors(
-        "v11-train.jsonl", 80, scams_flagged=79, scams_high=78, negatives_flagged=1, negatives_high=0, negatives=60
-    ),
-    BatchFloors(
-        "v14-train.jsonl", 90, scams_flagged=89, scams_high=85, negatives_flagged=1, negatives_high=0, negatives=70
-    ),
-    BatchFloors(
-        "v15-train.jsonl", 80, scams_flagged=73, scams_high=64, negatives_flagged=1, negatives_high=0, negatives=60
-    ),
-    BatchFloors(
-        "v18-train.jsonl", 80, scams_flagged=78, scams_high=67, negatives_flagged=1, negatives_high=0, negatives=60
-    ),
-    BatchFloors(
-        "v19-train.jsonl", 80, scams_flagged=78, scams_high=77, negatives_flagged=1, negatives_high=0, negatives=60
-    ),
-    BatchFloors(
-        "v21-train.jsonl", 80, scams_flagged=78, scams_high=67, negatives_flagged=1, negatives_high=0, negatives=60
-    ),
-    # v20 holds only hard negatives (news, police and official notices).
-    BatchFloors("v20-train.jsonl", 0, 0, 0, negatives_flagged=1, negatives_high=0, negatives=100),
-    BatchFloors(
-        "v23-train.jsonl", 80, scams_flagged=76, scams_high=69, negatives_flagged=1, negatives_high=0, negatives=60
-    ),
-    BatchFloors(
-        "v22-train.jsonl", 80, scams_flagged=78, scams_high=72, negatives_flagged=1, negatives_high=0, negatives=60
-    ),
+    BatchFloors("v4-train.jsonl", 80, 71, 60, 5, 1),
+    BatchFloors("v5-train.jsonl", 80, 78, 74, 1, 0),
+    BatchFloors("v7-train.jsonl", 80, 79, 73, 1, 0),
+    BatchFloors("v9-train.jsonl", 80, 79, 76, 1, 0, 60),
+    BatchFloors("v11-train.jsonl", 80, 79, 78, 1, 0, 60),
+    BatchFloors("v14-train.jsonl", 90, 89, 85, 1, 0, 70),
+    BatchFloors("v15-train.jsonl", 80, 73, 64, 1, 0, 60),
+    BatchFloors("v18-train.jsonl", 80, 78, 67, 1, 0, 60),
+    BatchFloors("v19-train.jsonl", 80, 78, 77, 1, 0, 60),
+    BatchFloors("v20-train.jsonl", 0, 0, 0, 1, 0, 100),  # only hard negatives: news, police, notices
+    BatchFloors("v21-train.jsonl", 80, 78, 67, 1, 0, 60),
+    BatchFloors("v22-train.jsonl", 80, 78, 72, 1, 0, 60),
+    BatchFloors("v23-train.jsonl", 80, 76, 69, 1, 0, 60),
 ]
 
 
