@@ -77,7 +77,8 @@ class TextModel(Protocol):
 
     A model may also offer ``known_ngrams(folded) -> AbstractSet[str]``, the n-grams of a post
     it has weights for; the scorer then builds no others. Without it, `ModelInput.ngrams`
-    holds every n-gram of the post.
+    holds every n-gram of the post. And ``ranked_terms(features) -> Iterator[FeatureContribution]``,
+    `terms` one at a time: the evidence then builds only the terms it reads.
     """
 
     version: str
