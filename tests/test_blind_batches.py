@@ -117,6 +117,19 @@ v23 (English, 80 scams of 48 kinds and 60 hard negatives), blind (commit 6c4e7dd
   After model 2026.12.10, trained on it (cuts medium 0.83, high 0.92): scams 78/80, 72 high;
   negatives 0/60. The other tuned batches then: v14 90/90 (87 high), v15 79/80 (73), v18 80/80
   (72), v19 80/80 (80), v21 80/80 (72), v22 80/80 (75), v20 0/100; negatives 0 in each.
+
+v24 and v25 (English, 80 scams and 60 hard negatives each; v25 heavy on look-alikes and on
+warnings that quote a script word for word), blind (commit 00f6bfa, rules 2026.12.7, model
+2026.12.10):
+    v24: scams 58/80 medium or high, 53 high; hard negatives 3/60 medium or high, 2 high.
+    v25: scams 64/80 medium or high, 57 high; hard negatives 5/60 medium or high, 5 high.
+  After the rules written from them (rules 2026.12.8, no retrain): v24 69/80, 60 high, negatives
+  1/60 (1 high); v25 75/80, 70 high, negatives 2/60 (1 high).
+  After model 2026.12.11, trained on them (C 40, cuts medium 0.84, high 0.92; the warning clauses
+  of a post that addresses the reader are no longer read by the model): v24 79/80, 75 high;
+  v25 80/80, 78 high; negatives 0/60 in each. The other tuned batches then: v14 90/90 (88 high),
+  v15 80/80 (74), v18 80/80 (74), v19 80/80 (80), v21 80/80 (76), v22 80/80 (78), v23 79/80
+  (77), v20 0/100; negatives 0 in each.
 """
 
 from __future__ import annotations
@@ -197,6 +210,15 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   v16 56/60, 53 high, 0;  v17 45/60, 40 high, 0;  v3 93/100, 80 high, 4, 1 high;  v6 71/80, 68
 #   high, 0;  v8 73/80, 71 high, 1, 1 high;  v10 72/80, 70 high, 1, 1 high;  v12 51/60, 47 high, 0;
 #   v13 55/60, 51 high, 2, 1 high;  zh-holdout 166/184, 155 high, 1, 0 high.
+#
+# v26-holdout (120 posts, English: 60 scams of every kind, register and obfuscation, and 60 hard
+# negatives), written blind with v24 and v25 and never read, tuned or trained on. Measured on
+# 00f6bfa (before the v24/v25 rules): scams 37/60 medium or high, 35 high; negatives 1/60, 1 high.
+# After the v24/v25 rules and model 2026.12.11 (the commit that added it):
+#   v26 44/60, 36 high, 1, 1 high;  v17 46/60, 41 high, 0;  v16 56/60, 54 high, 0;  v12 52/60,
+#   46 high, 0;  v13 54/60, 52 high, 2, 1 high;  v10 72/80, 70 high, 1, 1 high;  v8 73/80, 71
+#   high, 1, 1 high;  v6 72/80, 67 high, 0;  v3 90/100, 81 high, 5, 2 high;  zh-holdout 166/184,
+#   156 high, 1, 0 high;  v2 81/90, 75 high, 1, 0 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
@@ -208,6 +230,7 @@ HELD_OUT = [
     BatchFloors("v13-holdout.jsonl", 60, scams_flagged=50, scams_high=43, negatives_flagged=3, negatives_high=1),
     BatchFloors("v16-holdout.jsonl", 60, scams_flagged=54, scams_high=52, negatives_flagged=1, negatives_high=0),
     BatchFloors("v17-holdout.jsonl", 60, scams_flagged=42, scams_high=36, negatives_flagged=1, negatives_high=0),
+    BatchFloors("v26-holdout.jsonl", 60, scams_flagged=41, scams_high=33, negatives_flagged=2, negatives_high=1),
 ]
 
 # Columns: file, scams, at least flagged, at least high, negatives at most flagged, at most high,
@@ -226,6 +249,8 @@ TUNED = [
     BatchFloors("v21-train.jsonl", 80, 78, 67, 1, 0, 60),
     BatchFloors("v22-train.jsonl", 80, 78, 72, 1, 0, 60),
     BatchFloors("v23-train.jsonl", 80, 76, 69, 1, 0, 60),
+    BatchFloors("v24-train.jsonl", 80, 77, 71, 1, 0, 60),
+    BatchFloors("v25-train.jsonl", 80, 78, 74, 1, 0, 60),
 ]
 
 

@@ -205,6 +205,20 @@ ADDRESSED = [
 ]
 
 
+def test_the_model_does_not_read_the_warning_words_an_offer_adds(scorer: Scorer) -> None:
+    # The rules cap the discount of warning cues beside a way to reach the poster; the model must
+    # not undo that by reading the same words: the cue's clause is blanked for it, and its ids.
+    offer = scorer.analyze(ADDRESSED[1])
+    assert offer.addressed
+    assert "beware" not in offer.model_input.words and "fake" not in offer.model_input.words
+    assert "mentors" not in offer.model_input.words and "telegram" in offer.model_input.words
+    assert not any(d.startswith("x:en.context") for d in offer.model_input.detectors)
+    warning = scorer.analyze("PSA: beware of fake mentors who promise 10% weekly.")
+    assert not warning.addressed
+    assert "beware" in warning.model_input.words
+    assert any(d.startswith("x:en.context") for d in warning.model_input.detectors)
+
+
 @pytest.mark.parametrize("text", ADDRESSED)
 def test_an_offer_to_the_reader_stays_risky_whatever_warning_words(
     scorer: Scorer, rules_only: Scorer, text: str

@@ -178,6 +178,10 @@ class Analysis:
     # Stretches of norm.text that tell someone else's words (quotes, retold steps) in a post with
     # context cues: the model does not read them, as the rules discount what fires inside them.
     retold: tuple[Span, ...] = ()
+    # The context cues' own words in a post that addresses the reader: "PSA, beware of fakes, DM
+    # me @real_one" may not warn its offer away, so the model reads neither them nor their ids,
+    # as the rules cap their discount (`limited_context_cap`).
+    excused: tuple[Span, ...] = ()
 
     @functools.cached_property
     def model_input(self) -> ModelInput:
@@ -188,14 +192,16 @@ class Analysis:
         """
         structure = [*(("addressed",) if self.addressed else ()), *(("narrated",) if self.narrated else ())]
         folded, text = self.folded, self.norm.text
-        if self.retold:
-            folded, text = _blank(folded, self.retold), _blank(text, self.retold)
+        unread = _merge([*self.retold, *self.excused]) if self.excused else self.retold
+        if unread:
+            folded, text = _blank(folded, unread), _blank(text, unread)
+        cues = [] if self.addressed else [c.rule for c in self.context]
         return model_input(
             folded,
             text,
             (s.rule for s in self.signals),
             {s.category for s in self.signals},
-            [*(c.rule for c in self.context), *structure],
+            [*cues, *structure],
             self.rules.logit,
             known_ngrams=self.known_ngrams,
         )
@@ -341,7 +347,10 @@ class Scorer:
             config=self.combine_config,
         )
         known_ngrams = getattr(self.model, "known_ngrams", None)
-        return Analysis(norm, folded, signals, context, addressed, in_narration, rules, known_ngrams, tuple(retold))
+        excused = tuple(self._warning_clauses(norm.text, found)) if addressed else ()
+        return Analysis(
+            norm, folded, signals, context, addressed, in_narration, rules, known_ngrams, tuple(retold), excused
+        )
 
     def score_many(
         self, texts: Iterable[str], *, locale: Locale = "zh", workers: int | None = 1, chunk_size: int = 200
@@ -388,6 +397,25 @@ class Scorer:
             bound = self._extractors[i]
             found.append((bound.rule, self._filter(bound.extractor.extract(text), allowed)))
         return [(rule, spans) for rule, spans in found if spans]
+
+    @staticmethod
+    def _warning_clauses(text: str, found: list[tuple[Rule, list[Span]]]) -> list[Span]:
+        """Each context cue with the rest of its clause ("PSA: beware of fake mentors!"), up to the
+        clause's end or the first signal after it, whichever comes first: the warning words a
+        post that addresses the reader adds around its offer."""
+        starts = sorted(span[0] for rule, spans in found if not rule.is_context for span in spans)
+        clauses = []
+        for rule, spans in found:
+            if not rule.is_context:
+                continue
+            for start, end in spans:
+                stop = _CLAUSE_END.search(text, end)
+                clause_end = stop.start() if stop else len(text)
+                at = bisect.bisect_left(starts, end)
+                if at < len(starts):
+                    clause_end = min(clause_end, starts[at])
+                clauses.append((start, max(end, clause_end)))
+        return _merge(clauses)
 
     def _narrated_regions(self, text: str, candidates: Iterable[int] | None = None) -> list[Span]:
         """Stretches of the post that tell someone else's words: quotes, retold steps, warned clauses.
