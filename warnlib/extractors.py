@@ -234,6 +234,8 @@ class ReturnRate(_Tunable):
         "weekly": "week",
         "a week": "week",
         "per week": "week",
+        "every week": "week",
+        "each week": "week",
         "月": "month",
         "每月": "month",
         "每个月": "month",
@@ -241,6 +243,8 @@ class ReturnRate(_Tunable):
         "monthly": "month",
         "a month": "month",
         "per month": "month",
+        "every month": "month",
+        "each month": "month",
         "年": "year",
         "年化": "year",
         "每年": "year",
@@ -258,7 +262,8 @@ class ReturnRate(_Tunable):
     _cn = re.compile(r"(每个月|一个月|年化|每天|每日|每周|一周|每月|每年|日|周|月|年|天)" + _filler + r"{1,6}" + _rate)
     _en_after = re.compile(
         _rate + r"\s{0,3}(?:returns?\s{0,2}|profits?\s{0,2}|roi\s{0,2}|gains?\s{0,2})?"
-        r"(daily|a day|per day|every day|weekly|a week|per week|monthly|a month|per month"
+        r"(daily|a day|per day|every day|weekly|a week|per week|every week|each week|monthly|a month|per month"
+        r"|every month|each month"
         r"|annually|a year|per year|apy|apr)(?![a-z])"
     )
     _en_before = re.compile(
