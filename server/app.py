@@ -68,7 +68,7 @@ def healthz() -> dict[str, Any]:
         "checks": checks,
         "version": svc.scorer.version,
         "rules": len(svc.scorer.rules),
-        "limits": svc.limits.to_dict(),
+        "limits": svc.limits.published,
     }
 
 

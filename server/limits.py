@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -58,6 +59,14 @@ class ApiLimits:
         values = asdict(self)
         values["rate_limit"] = list(self.rate_limit)
         return values
+
+    @cached_property
+    def published(self) -> dict[str, Any]:
+        """`to_dict()` worked out once, for /healthz to send as it is (never change it in place).
+
+        `asdict` walks and deep-copies every field: over a hundred function calls per /healthz.
+        """
+        return self.to_dict()
 
     def cost(self, normalized_lengths: Iterable[int]) -> int:
         """Rate-limit units for texts of these normalized lengths: one per started unit, at least one each."""
