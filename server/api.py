@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Request, Response, current_app, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 
@@ -35,6 +35,8 @@ v1 = Blueprint("v1", __name__, url_prefix="/v1")
 # Every method a client might send; `unmatched` answers all of them under /v1.
 _ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 _SCORING_ENDPOINTS = {"v1.score", "v1.score_batch"}
+# A loader that returns what a schema's load would for the bodies it recognizes, else None.
+_FastLoad = Callable[[Any], "dict[str, Any] | None"]
 
 
 @dataclass
@@ -61,32 +63,52 @@ class Service:
         return result
 
 
+class ApiRequest(Request):
+    """Flask's request, with the app's `Service` and what this API works out once per request.
+
+    `create_app` sets `request_class` to a subclass per app with `service` filled in. Each read
+    through Flask's `request`, `g` or `current_app` proxies is a context lookup of a few function
+    calls; the hot paths take this object once (`current_request`) and read it directly.
+    """
+
+    service: Service
+    started: float | None = None  # perf_counter() when the first hook ran
+    request_id: str | None = None
+    key_valid: bool | None = None  # the presented API key, checked once
+    computed: dict[str, tuple[Any, Exception | None]] | None = None  # see `_once`
+
+
+def current_request() -> ApiRequest:
+    return request._get_current_object()  # type: ignore[attr-defined, no-any-return]
+
+
 def service() -> Service:
-    return current_app.extensions["warnlib"]
+    return current_request().service
 
 
 # --- who is asking ------------------------------------------------------------------------------
 
 
-def presented_key() -> str | None:
+def presented_key(req: ApiRequest | None = None) -> str | None:
     # Read from the WSGI environ, as `request.headers` does, without building (and catching) a
     # KeyError for each header that is absent: on most requests both are.
-    environ = request.environ
+    environ = (req or current_request()).environ
     header = environ.get("HTTP_AUTHORIZATION", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
     return environ.get("HTTP_X_API_KEY")
 
 
-def authorized() -> bool:
+def authorized(req: ApiRequest | None = None) -> bool:
     """True when no keys are configured, or the request carries one of them (checked once)."""
-    keys = service().config.api_keys
+    req = req or current_request()
+    keys = req.service.config.api_keys
     if not keys:
         return True
-    if "authorized" not in g:
-        presented = presented_key()
-        g.authorized = presented is not None and key_matches(presented, keys)
-    return bool(g.authorized)
+    if req.key_valid is None:
+        presented = presented_key(req)
+        req.key_valid = presented is not None and key_matches(presented, keys)
+    return req.key_valid
 
 
 def client_identity() -> str:
@@ -96,10 +118,11 @@ def client_identity() -> str:
     with keys, only a valid one does. The address is the peer, or with `trusted_proxy_hops`
     the client that the trusted proxies name in X-Forwarded-For (werkzeug's ProxyFix).
     """
-    presented = presented_key()
-    if presented is not None and service().config.api_keys and authorized():
+    req = current_request()
+    presented = presented_key(req)
+    if presented is not None and req.service.config.api_keys and authorized(req):
         return "key:" + hashlib.sha256(presented.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return "addr:" + (request.remote_addr or "unknown")
+    return "addr:" + (req.remote_addr or "unknown")
 
 
 def request_cost() -> int:
@@ -108,24 +131,26 @@ def request_cost() -> int:
     Malformed, unauthorized and non-scoring requests cost one unit; their error comes from the
     view (or `_guard`), which finds the parse result cached.
     """
-    if request.endpoint not in _SCORING_ENDPOINTS or not authorized():
+    req = current_request()
+    if req.endpoint not in _SCORING_ENDPOINTS or not authorized(req):
         return 1
     try:
-        _, lengths = _parsed_scoring_body()
+        _, lengths = _parsed_scoring_body(req)
     except _REQUEST_ERRORS:
         # The request's own error (a 413 body, bad JSON): the view raises it again from the cache.
         # Letting it out of here would make the limiter take it for a storage failure, skip the
         # charge and fall back to fresh counters.
         return 1
-    return service().limits.cost(lengths)
+    return req.service.limits.cost(lengths)
 
 
 @v1.before_request
 def _guard() -> None:
-    if request.method == "OPTIONS":  # CORS preflights carry no credentials
+    req = current_request()
+    if req.method == "OPTIONS":  # CORS preflights carry no credentials
         return
-    if not authorized():
-        message = "An API key is required." if presented_key() is None else "The API key is not valid."
+    if not authorized(req):
+        message = "An API key is required." if presented_key(req) is None else "The API key is not valid."
         raise ApiError(
             401,
             "unauthorized",
@@ -137,20 +162,21 @@ def _guard() -> None:
 # --- request bodies --------------------------------------------------------------------------------
 
 
-def _read_body(limit: int) -> bytes:
+def _read_body(req: ApiRequest, limit: int) -> bytes:
     """The raw body, refusing more than `limit` bytes whether or not a Content-Length was sent.
 
     A chunked body has no length up front; reading one byte past the limit tells us it is too big
     instead of silently parsing its first `limit` bytes.
     """
-    if request.content_length is not None and request.content_length > limit:
-        _stop_reading()
+    length = req.content_length  # parsed from the headers on each read: once here
+    if length is not None and length > limit:
+        _stop_reading(req)
         raise RequestEntityTooLarge()
     # A chunked body (the server says the input ends by itself: wsgi.input_terminated) is read raw,
     # since Flask's stream would cut it at MAX_CONTENT_LENGTH without saying so. Without a length
     # or chunking there is no body: Flask's stream is empty, where the raw socket would block.
-    chunked = request.content_length is None and request.environ.get("wsgi.input_terminated")
-    stream = request.environ["wsgi.input"] if chunked else request.stream
+    chunked = length is None and req.environ.get("wsgi.input_terminated")
+    stream = req.environ["wsgi.input"] if chunked else req.stream
     chunks: list[bytes] = []
     size = 0
     while size <= limit:
@@ -160,33 +186,37 @@ def _read_body(limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     if size > limit:
-        _stop_reading()
+        _stop_reading(req)
         raise RequestEntityTooLarge()
     return b"".join(chunks)
 
 
-def _stop_reading() -> None:
+def _stop_reading(req: ApiRequest) -> None:
     """Under `warnlib serve`, end the request's input so the 413 goes out and the connection closes.
 
     Werkzeug's server drains whatever body is left after the response, blocking until the client
     stops sending; shutting the read side makes that drain end at once. (gunicorn closes or
     drains by itself; other servers do not expose the socket.)
     """
-    sock = request.environ.get("werkzeug.socket")
+    sock = req.environ.get("werkzeug.socket")
     if sock is not None:
         with contextlib.suppress(OSError):  # the client may have closed it already
             sock.shutdown(socket.SHUT_RD)
 
 
-def _load(schema: Schema) -> dict[str, Any]:
-    """The request's JSON body validated by `schema`; 415, 413, 400 or 422 on the way out otherwise."""
-    if not request.is_json:
+def _load(req: ApiRequest, schema: Schema, fast: _FastLoad | None = None) -> dict[str, Any]:
+    """The request's JSON body validated by `schema`; 415, 413, 400 or 422 on the way out otherwise.
+
+    `fast`, when given, returns what `schema.load` would for the bodies it recognizes, else None.
+    """
+    # The usual Content-Type needs no parsing: `is_json` parses the header's options each time.
+    if req.environ.get("CONTENT_TYPE") != "application/json" and not req.is_json:
         raise ApiError(
             415,
             "unsupported_media_type",
-            f"Send JSON with 'Content-Type: application/json' (got {request.mimetype or 'nothing'!r}).",
+            f"Send JSON with 'Content-Type: application/json' (got {req.mimetype or 'nothing'!r}).",
         )
-    raw = _read_body(service().config.max_body_bytes)
+    raw = _read_body(req, req.service.config.max_body_bytes)
     try:
         data = json.loads(raw.decode("utf-8"))  # JSON on the wire is UTF-8 (RFC 8259)
     except UnicodeDecodeError:
@@ -194,7 +224,8 @@ def _load(schema: Schema) -> dict[str, Any]:
     except (ValueError, RecursionError) as exc:
         detail = exc.args[0] if isinstance(exc, ValueError) and exc.args else "nesting too deep"
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {detail}") from None
-    return schema.load(data)  # ValidationError -> 422 with per-field messages
+    body = fast(data) if fast is not None else None
+    return body if body is not None else schema.load(data)  # ValidationError -> 422 with per-field messages
 
 
 # What a request body can be refused with: the client's errors, kept for the view to answer with.
@@ -203,36 +234,42 @@ _REQUEST_ERRORS = (ApiError, ValidationError, RequestEntityTooLarge)
 _T = TypeVar("_T")
 
 
-def _once(name: str, compute: Callable[[], _T]) -> _T:
-    """`compute()` once per request, kept in `flask.g` under `name`: the rate limiter's cost
+def _once(req: ApiRequest, name: str, compute: Callable[[], _T]) -> _T:
+    """`compute()` once per request, kept on the request under `name`: the rate limiter's cost
     function asks first, then the view. A refusal (`_REQUEST_ERRORS`) is kept too and raised
     again, so a hostile body is neither read nor measured twice."""
-    if name not in g:
+    computed = req.computed
+    if computed is None:
+        computed = req.computed = {}
+    entry = computed.get(name)
+    if entry is None:
         try:
-            setattr(g, name, (compute(), None))
+            entry = (compute(), None)
         except _REQUEST_ERRORS as exc:
-            setattr(g, name, (None, exc))
-    value, error = getattr(g, name)
+            entry = (None, exc)
+        computed[name] = entry
+    value, error = entry
     if error is not None:
         raise error
     return value  # type: ignore[no-any-return]
 
 
-def _parsed(schema: Schema) -> dict[str, Any]:
-    """`_load(schema)`, once per request."""
-    return _once("parsed", lambda: _load(schema))
+def _parsed(req: ApiRequest, schema: Schema, fast: _FastLoad | None = None) -> dict[str, Any]:
+    """`_load(req, schema, fast)`, once per request."""
+    return _once(req, "parsed", lambda: _load(req, schema, fast))
 
 
-def _parsed_scoring_body() -> tuple[dict[str, Any], list[int]]:
+def _parsed_scoring_body(req: ApiRequest) -> tuple[dict[str, Any], list[int]]:
     """The score or batch body and each text's normalized length, within the character limits,
     checked once per request."""
-    return _once("scoring_body", _check_scoring_body)
+    return _once(req, "scoring_body", lambda: _check_scoring_body(req))
 
 
-def _check_scoring_body() -> tuple[dict[str, Any], list[int]]:
-    svc = service()
-    batch = request.endpoint == "v1.score_batch"
-    body = _parsed(svc.schemas.batch if batch else svc.schemas.score)
+def _check_scoring_body(req: ApiRequest) -> tuple[dict[str, Any], list[int]]:
+    svc = req.service
+    batch = req.endpoint == "v1.score_batch"
+    schemas = svc.schemas
+    body = _parsed(req, schemas.batch) if batch else _parsed(req, schemas.score, schemas.fast_score)
     texts = [item["text"] for item in body["items"]] if batch else [body["text"]]
     lengths = [normalized_length(text) for text in texts]
     limits = svc.limits
@@ -267,8 +304,9 @@ def _over_budget(exc: OverBudget) -> ApiError:
 
 @v1.post("/score")
 def score() -> dict[str, Any]:
-    svc = service()
-    body, _ = _parsed_scoring_body()
+    req = current_request()
+    svc = req.service
+    body, _ = _parsed_scoring_body(req)
     try:
         with svc.gate.scoring():
             return svc.assess(body["text"], body["locale"], explain=body["explain"])
@@ -278,8 +316,9 @@ def score() -> dict[str, Any]:
 
 @v1.post("/score/batch")
 def score_batch() -> dict[str, Any]:
-    svc = service()
-    body, _ = _parsed_scoring_body()
+    req = current_request()
+    svc = req.service
+    body, _ = _parsed_scoring_body(req)
     locale = body["locale"]
     results = []
     try:
@@ -300,8 +339,9 @@ def rules() -> dict[str, Any]:
 
 @v1.post("/feedback")
 def feedback() -> tuple[dict[str, Any], int]:
-    svc = service()
-    body = _parsed(svc.schemas.feedback)
+    req = current_request()
+    svc = req.service
+    body = _parsed(req, svc.schemas.feedback)
     record = FeedbackRecord(
         text=body["text"],
         verdict=body["verdict"],
@@ -365,6 +405,6 @@ def _honest_allow(response: Response) -> Response:
     # Flask's automatic OPTIONS answer lists every method of every rule matching the path,
     # the catch-all's included; list only what the route really serves. App-wide: routes of
     # other blueprints under /v1 (/v1/meta) share the catch-all's path space.
-    if request.method == "OPTIONS" and "Allow" in response.headers:
+    if current_request().method == "OPTIONS" and "Allow" in response.headers:
         response.headers["Allow"] = ", ".join(allowed_methods(request.path))
     return response

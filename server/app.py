@@ -8,16 +8,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 import sys
 import time
-import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app
+from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
@@ -26,7 +28,7 @@ from werkzeug.serving import WSGIRequestHandler
 import warnlib
 from warnlib import Scorer, Thresholds
 
-from .api import Service, v1
+from .api import ApiRequest, Service, current_request, service, v1
 from .config import ServerConfig
 from .errors import ApiError, register_error_handlers, wsgi_server_error_body
 from .feedback import FeedbackStore
@@ -55,7 +57,7 @@ def healthz() -> dict[str, Any]:
     Stays 200 when degraded: scoring still works, so a load balancer should keep sending traffic;
     monitors read `status` and `checks`.
     """
-    svc: Service = current_app.extensions["warnlib"]
+    svc = service()
     feedback_problem = svc.feedback.health()
     checks = {
         "scoring": "ok",
@@ -68,7 +70,7 @@ def healthz() -> dict[str, Any]:
         "checks": checks,
         "version": svc.scorer.version,
         "rules": len(svc.scorer.rules),
-        "limits": svc.limits.to_dict(),
+        "limits": svc.limits.published,
     }
 
 
@@ -85,6 +87,52 @@ def docs() -> Response:
     return Response(page, mimetype="text/html")
 
 
+class _JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with one encoder built up front for the compact answers it sends.
+
+    `json.dumps` with options builds a new `JSONEncoder` per call; the output is the same.
+    """
+
+    ensure_ascii = False  # Chinese messages stay readable
+    sort_keys = False
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self._compact = json.JSONEncoder(
+            ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, separators=(",", ":"), default=self.default
+        )
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            return super().response(*args, **kwargs)  # indented
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(f"{self._compact.encode(obj)}\n", mimetype=self.mimetype)
+
+
+class _App(Flask):
+    """Flask, remembering `ensure_sync`'s answer for each function.
+
+    Flask asks it about every hook and the view on every request (nine times per /v1/score), and
+    each answer walks `inspect.iscoroutinefunction` (about six calls); a function's kind never
+    changes. Coroutine functions, which no hook or view here is, get Flask's answer each time.
+    """
+
+    json_provider_class = _JSONProvider
+
+    def __init__(self, import_name: str) -> None:
+        super().__init__(import_name)
+        self._sync_functions: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        known = self._sync_functions.get(func)
+        if known is not None:
+            return known
+        synced = super().ensure_sync(func)
+        if synced is func and len(self._sync_functions) < 1024:  # hooks, views, error handlers
+            self._sync_functions[func] = func
+        return synced
+
+
 def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: scorer, limits, feedback store, CORS, logging and JSON errors."""
     if config is None:
@@ -92,15 +140,13 @@ def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
     elif not isinstance(config, ServerConfig):
         config = ServerConfig.load(**dict(config))
 
-    app = Flask("warnlib_server")
+    app = _App("warnlib_server")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     # Paths match exactly: no 308 redirects (HTML, and they would resend bodies) for '//' or a
     # trailing slash; such paths are 404s like any other unknown path.
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     app.url_map.converters["anything"] = _AnyPath
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese messages stay readable
-    app.json.sort_keys = False  # type: ignore[attr-defined]
 
     scorer = Scorer(
         rule_paths=list(config.rules) or None,
@@ -109,7 +155,7 @@ def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
         max_chars=config.max_text_chars,
     )
     schemas = build_schemas(config.max_text_chars, config.max_batch_items)
-    app.extensions["warnlib"] = Service(
+    svc = Service(
         config=config,
         limits=config.limits,
         scorer=scorer,
@@ -118,6 +164,9 @@ def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
         gate=ScoringGate(config.scoring_concurrency, config.request_time_budget_s),
         feedback=FeedbackStore(config.feedback_db),
     )
+    app.extensions["warnlib"] = svc
+    # Requests carry the app's Service as a class attribute (see ApiRequest).
+    app.request_class = type("ApiRequest", (ApiRequest,), {"service": svc})
     app.extensions["warnlib.openapi"] = build_spec(config, schemas)
 
     _install_access_log(app)  # first, so its clock also covers the rate limiter
@@ -128,7 +177,10 @@ def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     CORS(
         app,
-        resources={r"/v1/*": {}, r"/v1": {}, r"/healthz": {}},
+        # /v1, everything under it, and /healthz. One pattern: flask-cors tries resources in turn
+        # on every response, and guessing whether a plain string is a regex costs a dozen calls.
+        # (flask-cors matches from the start of the path, so "/v1" also covers "/v1/...".)
+        resources={_CORS_PATHS: {}},
         origins="*" if "*" in config.cors_origins else [_origin_pattern(o) for o in config.cors_origins],
         allow_headers=["Content-Type", "Authorization", "X-API-Key"],
         expose_headers=[
@@ -149,6 +201,9 @@ def create_app(config: ServerConfig | Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+_CORS_PATHS = re.compile(r"/v1|/healthz\Z")
+
+
 def _origin_pattern(origin: str) -> re.Pattern[str]:
     # "chrome-extension://*" matches any extension id; everything else is matched literally.
     return re.compile("^" + re.escape(origin).replace(r"\*", "[^/]*") + "$")
@@ -159,22 +214,36 @@ def _install_access_log(app: Flask) -> None:
 
     @app.before_request
     def _start() -> None:
-        g.started = time.perf_counter()
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if re.fullmatch(r"[A-Za-z0-9._-]{1,64}", incoming) else uuid.uuid4().hex
+        req = current_request()
+        req.started = time.perf_counter()
+        # The header as `request.headers` reads it, straight from the environ.
+        incoming = req.environ.get("HTTP_X_REQUEST_ID", "")
+        req.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else new_request_id()
 
     @app.after_request
     def _finish(response: Response) -> Response:
-        elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        request_id = g.get("request_id") or uuid.uuid4().hex
+        req = current_request()
+        request_id = req.request_id or new_request_id()
         response.headers["X-Request-ID"] = request_id
         if response.status_code == 413:
             # The rest of an oversized body was never read: the connection cannot carry another request.
             response.headers["Connection"] = "close"
-        access_log.info(
-            "%s %s %d %.1fms id=%s", request.method, request.path, response.status_code, elapsed_ms, request_id
-        )
+        if access_log.isEnabledFor(logging.INFO):  # the line's parts only when it is written
+            started = req.started if req.started is not None else time.perf_counter()
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            access_log.info("%s %s %d %.1fms id=%s", req.method, req.path, response.status_code, elapsed_ms, request_id)
         return response
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# uuid4's bits: version 4 in bits 76-79, the RFC 4122 variant (10) in bits 62-63.
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (4 << 76) | (0x8000 << 48)
+
+
+def new_request_id() -> str:
+    """`uuid.uuid4().hex`, computed as uuid does it, without building a UUID object."""
+    return "%032x" % (int.from_bytes(os.urandom(16), "big") & _UUID4_CLEAR | _UUID4_SET)
 
 
 class JsonErrorRequestHandler(WSGIRequestHandler):

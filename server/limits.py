@@ -15,13 +15,14 @@ import hashlib
 import hmac
 import marshal
 import math
+import queue
 import threading
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -58,6 +59,14 @@ class ApiLimits:
         values = asdict(self)
         values["rate_limit"] = list(self.rate_limit)
         return values
+
+    @cached_property
+    def published(self) -> dict[str, Any]:
+        """`to_dict()` worked out once, for /healthz to send as it is (never change it in place).
+
+        `asdict` walks and deep-copies every field: over a hundred function calls per /healthz.
+        """
+        return self.to_dict()
 
     def cost(self, normalized_lengths: Iterable[int]) -> int:
         """Rate-limit units for texts of these normalized lengths: one per started unit, at least one each."""
@@ -104,22 +113,42 @@ class ScoringGate:
     Scoring is pure Python and holds the GIL, so more concurrent scorers in one process share one
     core and only make every request slower; waiting ones sleep instead of competing, which keeps
     the GIL available to cheap requests. The wait counts against the request's time budget.
+
+    The free slots are tokens in a `queue.SimpleQueue`, which is written in C: taking one (with a
+    timeout) and putting it back are two calls, where `threading.BoundedSemaphore`'s Condition
+    made about a dozen Python calls per request; `scoring()` is a plain context manager for the
+    same reason (a generator-based one adds five).
     """
 
     def __init__(self, slots: int, budget_s: float) -> None:
         self.slots = slots
         self.budget_s = budget_s
-        self._semaphore = threading.BoundedSemaphore(slots)
+        self._free: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(slots):
+            self._free.put(None)
 
-    @contextmanager
-    def scoring(self) -> Iterator[Deadline]:
-        deadline = Deadline(time.monotonic() + self.budget_s)
-        if not self._semaphore.acquire(timeout=self.budget_s):
-            raise OverBudget(f"no scoring slot became free within {self.budget_s:g} s")
+    def scoring(self) -> _Slot:
+        """`with gate.scoring() as deadline:` holds a slot; `OverBudget` when none frees in time."""
+        return _Slot(self)
+
+
+class _Slot:
+    __slots__ = ("_gate",)
+
+    def __init__(self, gate: ScoringGate) -> None:
+        self._gate = gate
+
+    def __enter__(self) -> Deadline:
+        gate = self._gate
+        deadline = Deadline(time.monotonic() + gate.budget_s)
         try:
-            yield deadline
-        finally:
-            self._semaphore.release()
+            gate._free.get(timeout=gate.budget_s)
+        except queue.Empty:
+            raise OverBudget(f"no scoring slot became free within {gate.budget_s:g} s") from None
+        return deadline
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._gate._free.put(None)
 
 
 @dataclass(frozen=True)

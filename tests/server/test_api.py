@@ -367,3 +367,38 @@ def test_explain_returns_the_decision_terms(client) -> None:
     body = client.post("/v1/score", json={"text": "跟着老师做合约，加薇：coin888", "explain": True}).get_json()
     assert body["decision"][0]["term"] == "bias"
     assert "decision" not in client.post("/v1/score", json={"text": "跟着老师做合约"}).get_json()
+
+
+def test_the_fast_score_load_agrees_with_the_schema() -> None:
+    """`fast_score` returns what ScoreRequestSchema loads, or None (then the schema decides)."""
+    from marshmallow import ValidationError
+    from warnlib_server.schemas import build_schemas
+
+    schemas = build_schemas(20, 5)
+    bodies: list[object] = [
+        {"text": "hi"},
+        {"text": ""},
+        {"text": "x" * 20},
+        {"text": "x" * 21},
+        {"text": "hi", "locale": "en", "explain": True},
+        {"text": "hi", "locale": "fr"},
+        {"text": "hi", "locale": None},
+        {"text": "hi", "explain": 1},
+        {"text": "hi", "explain": None},
+        {"text": "a\ud800b"},
+        {"text": 5},
+        {"text": None},
+        {"text": "hi", "extra": 1},
+        {"locale": "en"},
+        ["hi"],
+        "hi",
+    ]
+    for body in bodies:
+        fast = schemas.fast_score(body)
+        try:
+            loaded = dict(schemas.score.load(body))
+        except ValidationError:
+            assert fast is None, body
+            continue
+        assert fast is None or fast == loaded, body
+    assert schemas.fast_score({"text": "hi"}) == {"text": "hi", "locale": "zh", "explain": False}
