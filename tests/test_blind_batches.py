@@ -142,6 +142,16 @@ writers), blind (commit 195bcce, rules 2026.12.8, model 2026.12.11):
   high; v28 80/80, 78 high; negatives 0/60. The other tuned batches then: v14 90/90 (88 high),
   v15 80/80 (77), v18 80/80 (75), v19 80/80 (80), v21 80/80 (77), v22 80/80 (79), v23 79/80
   (78), v24 80/80 (76), v25 80/80 (80), v20 0/100; negatives 0 in each.
+
+v30 (English, 80 scams and 60 hard negatives; comment threads: testimonials crediting a handle,
+recovery replies, "I'm paying the first 5", and the ordinary comments and mockery around them),
+blind (commit 3ce0c49, rules 2026.12.9, model 2026.12.12): scams 62/80 medium or high, 57 high;
+hard negatives 3/60 medium or high, 2 high (all three mock a quoted pitch).
+  After the rules written from it (rules 2026.12.10, no retrain): scams 74/80, 68 high; 0/60.
+  After model 2026.12.13, trained on it (C 35, cuts medium 0.84, high 0.92): 80/80, 76 high;
+  0/60. The other tuned batches then: v14 90/90 (88 high), v15 80/80 (77), v18 80/80 (76), v19
+  80/80 (80), v21 80/80 (75), v22 80/80 (78), v23 79/80 (77), v24 80/80 (75), v25 80/80 (79),
+  v27 80/80 (75), v28 80/80 (77); negatives 0 in each.
 """
 
 from __future__ import annotations
@@ -241,6 +251,16 @@ from tests.conftest import BatchFloors, check_batch_floors
 #   56/60, 54 high, 0;  v12 52/60, 50 high, 0;  v13 54/60, 52 high, 2, 1 high;  v10 72/80, 70 high,
 #   1, 1 high;  v8 72/80, 71 high, 1, 1 high;  v6 72/80, 69 high, 0;  v3 90/100, 83 high, 5, 2
 #   high;  zh-holdout 165/184, 157 high, 2, 0 high;  v2 81/90, 75 high, 1, 0 high.
+#
+# v31-holdout (140 posts, English: 80 scams that avoid the obvious words (soft invitations, links,
+# QR codes, professional-sounding offers, fake apps, task jobs) and 60 hard negatives that are
+# legitimate offers and warnings), written blind with v30 and never read, tuned or trained on.
+# Measured on 3ce0c49 (rules 2026.12.9, model 2026.12.12): scams 54/80, 48 high; negatives 0/60.
+# After the v30 rules and model 2026.12.13 (the commit that added it):
+#   v31 55/80, 48 high, 0;  v29 52/60, 47 high, 2, 1 high;  v26 47/60, 40 high, 1, 1 high;  v17
+#   46/60, 43 high, 0;  v16 56/60, 54 high, 0;  v12 52/60, 48 high, 0;  v13 55/60, 52 high, 2, 1
+#   high;  v10 74/80, 71 high, 1, 1 high;  v8 72/80, 71 high, 1, 1 high;  v6 72/80, 70 high, 0;
+#   v3 91/100, 81 high, 4, 2 high;  zh-holdout 165/184, 158 high, 0;  v2 80/90, 75 high, 1, 0 high.
 HELD_OUT = [
     BatchFloors("v3-holdout.jsonl", 100, scams_flagged=87, scams_high=70, negatives_flagged=8, negatives_high=3),
     BatchFloors("v6-holdout.jsonl", 80, scams_flagged=65, scams_high=59, negatives_flagged=2, negatives_high=0),
@@ -254,6 +274,9 @@ HELD_OUT = [
     BatchFloors("v17-holdout.jsonl", 60, scams_flagged=42, scams_high=36, negatives_flagged=1, negatives_high=0),
     BatchFloors("v26-holdout.jsonl", 60, scams_flagged=41, scams_high=33, negatives_flagged=2, negatives_high=1),
     BatchFloors("v29-holdout.jsonl", 60, scams_flagged=50, scams_high=42, negatives_flagged=3, negatives_high=1),
+    BatchFloors(
+        "v31-holdout.jsonl", 80, scams_flagged=51, scams_high=44, negatives_flagged=1, negatives_high=0, negatives=60
+    ),
 ]
 
 # Columns: file, scams, at least flagged, at least high, negatives at most flagged, at most high,
@@ -276,6 +299,7 @@ TUNED = [
     BatchFloors("v25-train.jsonl", 80, 78, 74, 1, 0, 60),
     BatchFloors("v27-train.jsonl", 80, 78, 70, 1, 0, 60),
     BatchFloors("v28-train.jsonl", 80, 78, 74, 1, 0, 60),
+    BatchFloors("v30-train.jsonl", 80, 78, 72, 1, 0, 60),
 ]
 
 
