@@ -405,6 +405,7 @@ def _honest_allow(response: Response) -> Response:
     # Flask's automatic OPTIONS answer lists every method of every rule matching the path,
     # the catch-all's included; list only what the route really serves. App-wide: routes of
     # other blueprints under /v1 (/v1/meta) share the catch-all's path space.
-    if current_request().method == "OPTIONS" and "Allow" in response.headers:
-        response.headers["Allow"] = ", ".join(allowed_methods(request.path))
+    req = current_request()
+    if req.method == "OPTIONS" and "Allow" in response.headers:
+        response.headers["Allow"] = ", ".join(allowed_methods(req.path))
     return response

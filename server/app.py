@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any
@@ -218,12 +218,12 @@ def _install_access_log(app: Flask) -> None:
         req.started = time.perf_counter()
         # The header as `request.headers` reads it, straight from the environ.
         incoming = req.environ.get("HTTP_X_REQUEST_ID", "")
-        req.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else new_request_id()
+        req.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
     @app.after_request
     def _finish(response: Response) -> Response:
         req = current_request()
-        request_id = req.request_id or new_request_id()
+        request_id = req.request_id or uuid.uuid4().hex
         response.headers["X-Request-ID"] = request_id
         if response.status_code == 413:
             # The rest of an oversized body was never read: the connection cannot carry another request.
@@ -236,14 +236,6 @@ def _install_access_log(app: Flask) -> None:
 
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# uuid4's bits: version 4 in bits 76-79, the RFC 4122 variant (10) in bits 62-63.
-_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID4_SET = (4 << 76) | (0x8000 << 48)
-
-
-def new_request_id() -> str:
-    """`uuid.uuid4().hex`, computed as uuid does it, without building a UUID object."""
-    return "%032x" % (int.from_bytes(os.urandom(16), "big") & _UUID4_CLEAR | _UUID4_SET)
 
 
 class JsonErrorRequestHandler(WSGIRequestHandler):

@@ -259,12 +259,14 @@ class ReturnRate(_Tunable):
         r"|高达|达到|约|有|能|可|平均|至少|都|在|固定|保底|净|:|,|\s)"
     )
     _rate = r"(\d{1,3}(?:\.\d{1,2})?)(?:\s{0,1}[-~到至]\s{0,1}\d{1,3}(?:\.\d{1,2})?)?\s{0,1}%"
-    _cn = re.compile(r"(每个月|一个月|年化|每天|每日|每周|一周|每月|每年|日|周|月|年|天)" + _filler + r"{1,6}" + _rate)
+    # The period words of `_periods` as alternations, longest first (年化 before 年), so that a
+    # word added there is also looked for.
+    _cn_words = "|".join(sorted((word for word in _periods if not word.isascii()), key=len, reverse=True))
+    _en_words = "|".join(sorted((word for word in _periods if word.isascii()), key=len, reverse=True))
+    _cn = re.compile(f"({_cn_words})" + _filler + r"{1,6}" + _rate)
     _en_after = re.compile(
         _rate + r"\s{0,3}(?:returns?\s{0,2}|profits?\s{0,2}|roi\s{0,2}|gains?\s{0,2})?"
-        r"(daily|a day|per day|every day|weekly|a week|per week|every week|each week|monthly|a month|per month"
-        r"|every month|each month"
-        r"|annually|a year|per year|apy|apr)(?![a-z])"
+        f"({_en_words})(?![a-z])"
     )
     _en_before = re.compile(
         r"(daily|weekly|monthly)\s{1,2}(?:returns?|profits?|roi|gains?)\s{1,2}(?:of\s{1,2}|up to\s{1,2}|at\s{1,2})?"
